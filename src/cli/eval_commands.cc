@@ -1,0 +1,144 @@
+// `plume eval retrieval`: search quality and latency, with an optional PostgreSQL FTS baseline
+// run on the same documents and queries in the same process.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+#include "cli/cli.h"
+#include "eval/pg_fts_baseline.h"
+#include "eval/retrieval_eval.h"
+#include "retrieval/bm25_retriever.h"
+#include "store/sqlite/sqlite_store.h"
+#include "util/files.h"
+
+namespace plume::cli {
+namespace {
+
+using json = nlohmann::json;
+
+struct EvalArgs {
+  std::string queries = "../shared/data/cdtn-queries-dev.json";
+  std::string baseline_pg;
+  std::string json_out;
+  int depth = 30;  // results fetched per query before de-duplicating fiche ids
+};
+
+int Fail(const Status& s) {
+  std::cerr << "erreur : " << s.ToString() << "\n";
+  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
+}
+
+json MetricsJson(const eval::Metrics& m) {
+  return {{"queries", m.queries},
+          {"failures", m.failures},
+          {"recall@1", m.recall_at_1},
+          {"recall@5", m.recall_at_5},
+          {"recall@10", m.recall_at_10},
+          {"success@1", m.success_at_1},
+          {"success@5", m.success_at_5},
+          {"success@10", m.success_at_10},
+          {"mrr@10", m.mrr_at_10},
+          {"ndcg@10", m.ndcg_at_10},
+          {"latency_p50_ms", m.latency_p50_ms},
+          {"latency_p99_ms", m.latency_p99_ms},
+          {"latency_mean_ms", m.latency_mean_ms}};
+}
+
+void PrintTable(const std::vector<std::pair<std::string, eval::Metrics>>& rows) {
+  fmt::print("{:<22}{:>8}{:>8}{:>8}{:>8}{:>8}{:>8}{:>10}{:>10}{:>10}\n", "système", "R@1", "R@5",
+             "R@10", "S@5", "MRR", "nDCG@10", "p50 ms", "p99 ms", "échecs");
+  for (const auto& [name, m] : rows) {
+    fmt::print("{:<22}{:>8.3f}{:>8.3f}{:>8.3f}{:>8.3f}{:>8.3f}{:>8.3f}{:>10.3f}{:>10.3f}{:>10}\n",
+               name, m.recall_at_1, m.recall_at_5, m.recall_at_10, m.success_at_5, m.mrr_at_10,
+               m.ndcg_at_10, m.latency_p50_ms, m.latency_p99_ms, m.failures);
+  }
+}
+
+int RunEvalRetrieval(const Context& ctx, const EvalArgs& args) {
+  auto store = SqliteStore::Open(ctx.DbPath());
+  if (!store.ok()) return Fail(store.status());
+  auto set = eval::LoadCdtnQueries(args.queries, **store);
+  if (!set.ok()) return Fail(set.status());
+  const auto& st = set->stats;
+  fmt::print("Jeu de requêtes : {} groupes, {} variantes, {} requêtes évaluées\n", st.clusters,
+             st.variants, st.queries_kept);
+  fmt::print("Références : {} vers des sources ingérées, {} associées à une fiche, {} non "
+             "associées\n",
+             st.refs_in_corpus, st.refs_mapped, st.unmapped.size());
+  for (const auto& [source, n] : st.refs_by_source) fmt::print("  {:<26} {}\n", source, n);
+  if (set->queries.empty()) return Fail(FailedPrecondition("no query with a mapped reference"));
+
+  auto sw = retrieval::StopWords::Load(retrieval::StopWordsPath(ctx.resource_dir));
+  if (!sw.ok()) return Fail(sw.status());
+  auto retriever = retrieval::Bm25Retriever::Open(ctx.IndexDir(), std::move(sw).value());
+  if (!retriever.ok()) return Fail(retriever.status());
+  auto plume_rank = [&](const std::string& q) -> Result<std::vector<std::string>> {
+    SearchRequest req;
+    req.query = q;
+    req.limit = args.depth;
+    req.with_snippets = false;  // both systems return ranked ids only
+    PLUME_ASSIGN_OR_RETURN(auto hits, (*retriever)->Search(req));
+    std::vector<std::string> ids;
+    for (const auto& h : hits) ids.push_back(h.fiche_id);
+    return ids;
+  };
+  (void)eval::Evaluate(*set, plume_rank);  // warm-up pass: page cache, pooled handles
+  std::vector<std::pair<std::string, eval::Metrics>> rows;
+  rows.emplace_back("plume-bm25 (xapian)", eval::Evaluate(*set, plume_rank));
+
+  if (!args.baseline_pg.empty()) {
+    auto pg = eval::PgFtsBaseline::Connect(args.baseline_pg);
+    if (!pg.ok()) return Fail(pg.status());
+    auto rows_loaded = (*pg)->Load(**store);
+    if (!rows_loaded.ok()) return Fail(rows_loaded.status());
+    fmt::print("PostgreSQL : {} fiches chargées (configuration french, ts_rank_cd)\n",
+               *rows_loaded);
+    auto pg_rank = [&](const std::string& q) { return (*pg)->Search(q, args.depth); };
+    (void)eval::Evaluate(*set, pg_rank);
+    rows.emplace_back("postgres-fts (french)", eval::Evaluate(*set, pg_rank));
+  }
+  fmt::print("\n");
+  PrintTable(rows);
+  if (rows.size() == 2 && rows[0].second.latency_p50_ms > 0) {
+    fmt::print("\nRapport de latence p50 PostgreSQL / Plume : {:.1f}x ; p99 : {:.1f}x\n",
+               rows[1].second.latency_p50_ms / rows[0].second.latency_p50_ms,
+               rows[1].second.latency_p99_ms / rows[0].second.latency_p99_ms);
+  }
+  if (!args.json_out.empty()) {
+    json out = {{"queries_file", args.queries},
+                {"clusters", st.clusters},
+                {"variants", st.variants},
+                {"queries_evaluated", st.queries_kept},
+                {"refs_by_source", st.refs_by_source},
+                {"refs_in_corpus", st.refs_in_corpus},
+                {"refs_mapped", st.refs_mapped},
+                {"refs_unmapped", st.unmapped},
+                {"systems", json::object()}};
+    for (const auto& [name, m] : rows) out["systems"][name] = MetricsJson(m);
+    Status w = util::WriteFileAtomic(args.json_out, out.dump(2) + "\n");
+    if (!w.ok()) return Fail(w);
+    fmt::print("Résultats JSON : {}\n", args.json_out);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterEvalCommands(CLI::App& /*app*/, CLI::App& eval, Context& ctx) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* retrieval = eval.add_subcommand(
+      "retrieval", "Qualité (rappel, MRR, nDCG) et latence de la recherche sur un jeu gradué");
+  retrieval->add_option("--queries", args->queries, "Fichier de requêtes (format cdtn)")
+      ->capture_default_str();
+  retrieval->add_option("--baseline-pg", args->baseline_pg,
+                        "URL PostgreSQL pour la référence plein texte (postgresql://...)");
+  retrieval->add_option("--json-out", args->json_out, "Écrit les résultats en JSON");
+  retrieval->add_option("--depth", args->depth, "Résultats demandés par requête")
+      ->capture_default_str();
+  retrieval->callback([&ctx, args] { ctx.exit_code = RunEvalRetrieval(ctx, *args); });
+}
+
+}  // namespace plume::cli

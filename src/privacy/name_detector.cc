@@ -1,0 +1,615 @@
+#include "privacy/name_detector.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <utility>
+
+#include "util/files.h"
+#include "util/text.h"
+
+namespace plume::privacy {
+namespace {
+
+struct SvHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using WordSet = std::unordered_set<std::string, SvHash, std::equal_to<>>;
+
+WordSet MakeSet(std::initializer_list<std::string_view> words) {
+  WordSet set;
+  for (std::string_view w : words) set.emplace(w);
+  return set;
+}
+
+// Capitalised words that are not names: function words, greetings, institutions, months.
+const WordSet& StopWords() {
+  static const WordSet kSet = MakeSet({
+      "a", "à", "ai", "au", "aux", "avec", "avant", "après", "afin", "alors", "aussi", "autre",
+      "bonjour", "bonsoir", "bien", "car", "ce", "ceci", "cela", "ces", "cet", "cette", "chez",
+      "cher", "chère", "chers", "chères", "comme", "comment", "concernant", "cordialement", "d",
+      "dans", "de", "des", "du", "depuis", "donc", "dont", "elle", "elles", "en", "entre", "est",
+      "et", "etc", "être", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lors",
+      "m", "ma", "madame", "mademoiselle", "mais", "me", "merci", "mes", "mesdames", "messieurs",
+      "moi", "mon", "monsieur", "n", "ne", "ni", "non", "nos", "notre", "nous", "objet", "on",
+      "or", "ou", "où", "oui", "par", "parce", "pas", "pendant", "pour", "pourquoi", "pourriez",
+      "pouvez", "puis", "qu", "quand", "que", "quel", "quelle", "qui", "quoi", "s", "sa", "sans",
+      "se", "selon", "ses", "si", "son", "sous", "suite", "suis", "sur", "t", "ta", "te", "tes",
+      "toi", "ton", "tous", "tout", "toute", "toutes", "très", "tu", "un", "une", "vers", "vos",
+      "votre", "vous", "y", "voici", "voilà", "veuillez", "ps", "nb", "re", "tr", "fw", "fwd",
+      "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+      "octobre", "novembre", "décembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
+      "samedi", "dimanche", "caf", "cpam", "msa", "urssaf", "carsat", "cnav", "ants", "edf",
+      "sncf", "ratp", "pôle", "emploi", "france", "travail", "mairie", "préfecture", "sécurité",
+      "sociale", "assurance", "maladie", "retraite", "impôts", "impots", "finances", "publiques",
+      "service", "services", "public", "publique", "état", "république", "conseil",
+      "département", "région", "tribunal", "agence", "centre", "caisse", "direction", "ministère",
+      "gouvernement", "rsa", "apl", "aah", "ape", "tva", "ok", "url", "http", "https", "www",
+      "pièce", "pièces", "jointe", "jointes", "annexe", "dossier", "numéro", "référence",
+      "adresse", "rue", "avenue", "boulevard", "place", "chemin", "allée", "impasse", "route",
+      "nom", "prénom", "tél", "tel", "téléphone", "email", "mail", "courriel", "date", "ville",
+      "paris", "lyon", "marseille", "toulouse", "lille", "nantes", "bordeaux", "strasbourg",
+      "saint", "sainte", "mon", "urgent", "important", "attention", "total", "bonne", "journée",
+      "salutations", "respectueusement", "dieu", "église", "ici", "là", "hier", "aujourd",
+      "demain", "oui", "non", "euros", "euro",
+  });
+  return kSet;
+}
+
+// Lower-case civility and title words; the abbreviations below are matched case-sensitively.
+const WordSet& CivilityWords() {
+  static const WordSet kSet = MakeSet({
+      "madame", "monsieur", "mademoiselle", "mesdames", "messieurs", "maître", "maitre",
+      "docteur", "professeur", "monseigneur", "général", "capitaine", "colonel", "commandant",
+      "lieutenant", "cardinal", "abbé", "sergent", "amiral", "maréchal", "veuve", "époux",
+      "épouse", "née", "soussigné", "soussignée", "famille", "sieur", "dame", "citoyen",
+      "citoyenne", "frère", "sœur", "soeur", "président", "présidente", "ministre", "préfet",
+      "député", "sénateur", "appelle", "nommé", "nommée", "dénommé", "dénommée", "chanoine",
+      "pasteur", "curé", "vicaire", "recteur", "juge", "caporal", "adjudant", "brigadier",
+      "gendarme", "inspecteur", "commissaire", "baron", "baronne", "comte", "comtesse",
+      "marquis", "marquise", "duc", "duchesse", "prince", "princesse", "roi", "reine", "empereur",
+      "sir", "lord", "miss", "mister", "mrs", "mr", "ms", "herr", "frau", "signor",
+  });
+  return kSet;
+}
+
+const WordSet& CivilityAbbreviations() {
+  static const WordSet kSet =
+      MakeSet({"M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Dr", "Pr", "Mgr", "Vve", "Mr",
+               "Mrs", "Ms", "MME", "MLLE", "DR", "Mm", "Mmo", "Mma"});
+  return kSet;
+}
+
+// Particles allowed inside a name when followed by a capitalised word ("de la Fontaine").
+bool IsParticle(std::string_view w) {
+  return w == "de" || w == "du" || w == "des" || w == "d" || w == "la" || w == "le" ||
+         w == "van" || w == "von" || w == "der" || w == "den" || w == "da" || w == "di" ||
+         w == "del" || w == "dos" || w == "ben" || w == "bin" || w == "el" || w == "al" ||
+         w == "Le" || w == "La" || w == "De" || w == "Du" || w == "Van" || w == "Von" ||
+         w == "Da" || w == "Di" || w == "Del" || w == "Dos" || w == "Ben" || w == "El" ||
+         w == "Al" || w == "Mac" || w == "Mc" || w == "O";
+}
+
+const std::vector<std::string_view>& ClosingFormulas() {
+  static const std::vector<std::string_view> kList = {
+      "cordialement", "salutations", "bien à vous", "respectueusement", "distinguées",
+      "distingués", "amicalement", "sincèrement", "merci d'avance", "merci d’avance",
+      "merci par avance", "bonne journée", "bonne soirée", "à bientôt", "remerciements",
+      "en vous remerciant", "bien cordialement", "respectueuses", "considération",
+  };
+  return kList;
+}
+
+char32_t DecodeAt(std::string_view s, size_t pos, size_t* len) {
+  auto b = static_cast<unsigned char>(s[pos]);
+  if (b < 0x80) {
+    *len = 1;
+    return b;
+  }
+  int n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+  if (pos + n > s.size()) {
+    *len = 1;
+    return 0xFFFD;
+  }
+  char32_t cp = b & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+  for (int i = 1; i < n; ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[pos + i]) & 0x3F);
+  *len = static_cast<size_t>(n);
+  return cp;
+}
+
+bool IsLetter(char32_t cp) {
+  if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+  return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x370 && cp <= 0x52F);
+}
+
+bool IsUpper(char32_t cp) {
+  if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+  return (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) ||
+         (cp >= 0x100 && cp <= 0x17F && cp % 2 == 0 && cp != 0x138) || cp == 0x178 ||
+         (cp >= 0x391 && cp <= 0x3A9) || (cp >= 0x410 && cp <= 0x42F);
+}
+
+struct Word {
+  size_t begin = 0;
+  size_t end = 0;
+  int letters = 0;
+  bool cap = false;       // first letter upper-case
+  bool all_caps = false;  // every letter upper-case, 2+ letters
+};
+
+std::vector<Word> Tokenize(std::string_view text) {
+  std::vector<Word> words;
+  words.reserve(text.size() / 6 + 1);
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    size_t len = 1;
+    char32_t cp = DecodeAt(text, i, &len);
+    if (!IsLetter(cp)) {
+      i += len;
+      continue;
+    }
+    Word w;
+    w.begin = i;
+    w.cap = IsUpper(cp);
+    bool all_upper = w.cap;
+    while (i < n) {
+      cp = DecodeAt(text, i, &len);
+      if (IsLetter(cp)) {
+        ++w.letters;
+        if (!IsUpper(cp)) all_upper = false;
+        i += len;
+      } else if ((cp == '\'' || cp == 0x2019) && w.letters == 1 && w.cap && i + len < n) {
+        // "N'Diaye", "O'Neill", "D'Artagnan": an apostrophe after a single capital letter joins
+        // when a capital letter follows.
+        size_t len2 = 1;
+        char32_t next = DecodeAt(text, i + len, &len2);
+        if (!IsUpper(next)) break;
+        i += len;
+      } else if (cp == '-' && i + 1 < n) {
+        size_t len2 = 1;
+        char32_t next = DecodeAt(text, i + 1, &len2);
+        if (!IsLetter(next)) break;
+        i += 1;
+      } else {
+        break;
+      }
+    }
+    w.end = i;
+    w.all_caps = all_upper && w.letters >= 2;
+    words.push_back(w);
+  }
+  return words;
+}
+
+bool IsHorizontalSpace(std::string_view gap) {
+  if (gap.empty()) return false;
+  size_t i = 0;
+  while (i < gap.size()) {
+    if (gap[i] == ' ' || gap[i] == '\t') {
+      ++i;
+    } else if (gap.compare(i, 2, "\xC2\xA0") == 0) {
+      i += 2;
+    } else if (gap.compare(i, 3, "\xE2\x80\xAF") == 0) {
+      i += 3;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// "." or ". " or " " after an abbreviation.
+bool IsAbbrevGap(std::string_view gap) {
+  if (!gap.empty() && gap[0] == '.') gap.remove_prefix(1);
+  return gap.empty() ? false : IsHorizontalSpace(gap);
+}
+
+bool IsApostropheGap(std::string_view gap) {
+  return gap == "'" || gap == "\xE2\x80\x99";
+}
+
+void LoadList(const std::filesystem::path& path, bool require, WordSet* set, Status* status) {
+  auto content = util::ReadFile(path, 8u << 20);
+  if (!content.ok()) {
+    if (require || content.status().code() != StatusCode::kNotFound) {
+      *status = content.status().WithContext("privacy word list");
+    }
+    return;
+  }
+  if (!util::IsValidUtf8(*content)) {
+    *status = InvalidArgument("privacy word list is not valid UTF-8: " + path.string());
+    return;
+  }
+  std::string_view rest = *content;
+  while (!rest.empty()) {
+    size_t nl = rest.find('\n');
+    std::string_view line = util::Trim(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    if (line.empty() || line[0] == '#') continue;
+    set->insert(util::ToLowerFrench(line));
+  }
+}
+
+}  // namespace
+
+struct NameDetector::Lists {
+  WordSet first_names;
+  WordSet surnames;
+  WordSet ambiguous;
+};
+
+namespace {
+
+class Scanner {
+ public:
+  Scanner(std::string_view text, const WordSet& first, const WordSet& sur, const WordSet& amb,
+          std::vector<PiiSpan>* out)
+      : text_(text), first_(first), sur_(sur), amb_(amb), out_(out), words_(Tokenize(text)) {
+    lower_.resize(words_.size());
+    lower_done_.assign(words_.size(), 0);
+  }
+
+  void Run(const PseudonymizeHints& hints) {
+    ScanWords();
+    ScanSignatures();
+    ScanHints(hints);
+  }
+
+ private:
+  std::string_view Raw(size_t k) const {
+    return text_.substr(words_[k].begin, words_[k].end - words_[k].begin);
+  }
+  const std::string& Lower(size_t k) {
+    if (!lower_done_[k]) {
+      lower_[k] = util::ToLowerFrench(Raw(k));
+      lower_done_[k] = 1;
+    }
+    return lower_[k];
+  }
+  std::string_view GapBefore(size_t k) const {
+    size_t from = k == 0 ? 0 : words_[k - 1].end;
+    return text_.substr(from, words_[k].begin - from);
+  }
+  bool IsStop(size_t k) { return StopWords().count(Lower(k)) > 0; }
+
+  // Capitalised word that can be part of a name.
+  bool IsNameWord(size_t k) {
+    if (k >= words_.size() || !words_[k].cap) return false;
+    if (words_[k].letters < 2) return false;
+    return !IsStop(k) && !IsCivilityAt(k);
+  }
+  bool IsInitial(size_t k) const {
+    if (k + 1 >= words_.size() || words_[k].letters != 1 || !words_[k].cap) return false;
+    std::string_view gap = GapBefore(k + 1);
+    return gap.size() >= 2 && gap[0] == '.' && IsHorizontalSpace(gap.substr(1));
+  }
+  bool IsCivilityAt(size_t k) {
+    std::string_view raw = Raw(k);
+    if (CivilityAbbreviations().count(raw) > 0) {
+      return k + 1 < words_.size() && IsAbbrevGap(GapBefore(k + 1));
+    }
+    return CivilityWords().count(Lower(k)) > 0;
+  }
+  bool InList(const WordSet& set, size_t k) {
+    const std::string& low = Lower(k);
+    if (set.count(low) > 0) return true;
+    // Compound given names: every hyphenated part is a given name (Jean-Baptiste).
+    if (&set == &first_ && low.find('-') != std::string::npos) {
+      size_t start = 0;
+      while (start <= low.size()) {
+        size_t dash = low.find('-', start);
+        std::string_view part = std::string_view(low).substr(
+            start, dash == std::string::npos ? std::string::npos : dash - start);
+        if (set.find(part) == set.end()) return false;
+        if (dash == std::string::npos) break;
+        start = dash + 1;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  bool IsCapParticle(size_t k) const {
+    std::string_view raw = Raw(k);
+    return !raw.empty() && raw[0] >= 'A' && raw[0] <= 'Z' && IsParticle(raw);
+  }
+  // A name can start at k: name word, initial, or "Le Guennec", "De Gaulle", "Van Damme".
+  bool StartsName(size_t k) {
+    if (k >= words_.size()) return false;
+    if (IsNameWord(k) || IsInitial(k)) return true;
+    bool particle = IsCapParticle(k) || Raw(k) == "de" || Raw(k) == "d" || Raw(k) == "du";
+    return particle && k + 1 < words_.size() &&
+           (IsHorizontalSpace(GapBefore(k + 1)) || IsApostropheGap(GapBefore(k + 1))) &&
+           IsNameWord(k + 1);
+  }
+
+  // Extends a name starting at word k (name word or initial); returns the last word index.
+  size_t GrowName(size_t k) {
+    size_t last = k;
+    int count = 1;
+    size_t m = k + 1;
+    while (m < words_.size() && count < 5) {
+      std::string_view gap = GapBefore(m);
+      bool after_initial = words_[last].letters == 1 && IsAbbrevGap(gap);
+      bool glued = IsHorizontalSpace(gap) || after_initial || IsApostropheGap(gap);
+      if (!glued) break;
+      if (IsNameWord(m) || IsInitial(m)) {
+        last = m;
+        ++m;
+        ++count;
+        continue;
+      }
+      // Particle(s) followed by a name word: "de la Fontaine", "d'Estaing".
+      size_t p = m;
+      while (p < words_.size() && p < m + 2 && IsParticle(Raw(p)) &&
+             (p == m || IsHorizontalSpace(GapBefore(p)) || IsApostropheGap(GapBefore(p)))) {
+        ++p;
+      }
+      if (p > m && p < words_.size() &&
+          (IsHorizontalSpace(GapBefore(p)) || IsApostropheGap(GapBefore(p))) && IsNameWord(p)) {
+        last = p;
+        m = p + 1;
+        ++count;
+        continue;
+      }
+      break;
+    }
+    return last;
+  }
+
+  void Emit(size_t first_word, size_t last_word) {
+    out_->push_back({PiiType::kName, words_[first_word].begin, words_[last_word].end});
+  }
+
+  // Emits the name starting at k and any "et <Name>" that follows; returns the next word index.
+  size_t EmitNameAndCoordinated(size_t k) {
+    size_t last = GrowName(k);
+    Emit(k, last);
+    return EmitCoordinated(last + 1);
+  }
+
+  // After a name ending before word `next`: names listed with "," or "et". Returns the next word.
+  size_t EmitCoordinated(size_t next) {
+    size_t last = next - 1;
+    while (next < words_.size()) {
+      // "MM. Sarrien et Clemenceau", "Trousselier, Pottier et Passerieu".
+      size_t after = next;
+      std::string_view gap = GapBefore(next);
+      if (Raw(next) == "et" && IsHorizontalSpace(gap) && next + 1 < words_.size() &&
+          IsHorizontalSpace(GapBefore(next + 1))) {
+        after = next + 1;
+      } else if (util::Trim(gap) != ",") {
+        break;
+      }
+      // "M. et Mme Dupont": skip a civility after "et".
+      if (IsCivilityAt(after) && after + 1 < words_.size()) ++after;
+      if (!StartsName(after)) break;
+      last = GrowName(after);
+      Emit(after, last);
+      next = last + 1;
+    }
+    return next;
+  }
+
+  void ScanWords() {
+    const size_t n = words_.size();
+    size_t k = 0;
+    while (k < n) {
+      const Word& w = words_[k];
+      // Civility or title cue, possibly chained ("M. et Mme", "Monsieur le docteur").
+      if (IsCivilityAt(k)) {
+        size_t j = k + 1;
+        while (j + 1 < n && (IsCivilityAt(j) || Raw(j) == "et") && j < k + 4) {
+          ++j;
+        }
+        if (j < n && (IsHorizontalSpace(GapBefore(j)) || IsAbbrevGap(GapBefore(j))) &&
+            StartsName(j)) {
+          k = EmitNameAndCoordinated(j);
+          continue;
+        }
+        ++k;
+        continue;
+      }
+      if (!w.cap) {
+        // "Nom : dupont" fields accept lower-case values.
+        ++k;
+        continue;
+      }
+      const std::string& low = Lower(k);
+      if ((low == "nom" || low == "prénom" || low == "prenom" || low == "noms") && k + 1 < n) {
+        size_t j = k + 1;
+        // Skip "et prénom", "de naissance", "d'usage" up to the colon.
+        while (j < n && j < k + 4 && GapBefore(j).find(':') == std::string_view::npos) ++j;
+        std::string_view gap = j < n ? GapBefore(j) : std::string_view();
+        if (j < n && gap.find(':') != std::string_view::npos &&
+            gap.find('\n') == std::string_view::npos) {
+          size_t last = j;
+          while (last + 1 < n && last < j + 3 && IsHorizontalSpace(GapBefore(last + 1)) &&
+                 !IsStop(last + 1)) {
+            ++last;
+          }
+          Emit(j, last);
+          k = last + 1;
+          continue;
+        }
+      }
+      if (w.letters >= 2 && InList(first_, k) && !IsStop(k)) {
+        size_t first_word = k;
+        // "DUPONT Jean": upper-case surname before the given name.
+        // "DUPONT Jean", "LE GUENNEC Marie": upper-case surname words before the given name.
+        while (first_word > 0 && first_word + 3 > k && words_[first_word - 1].all_caps &&
+               IsHorizontalSpace(GapBefore(first_word)) &&
+               (!IsStop(first_word - 1) || IsParticle(Lower(first_word - 1))) &&
+               !IsCivilityAt(first_word - 1) &&
+               (out_->empty() || out_->back().end <= words_[first_word - 1].begin)) {
+          --first_word;
+        }
+        if (first_word + 1 == k && IsParticle(Lower(first_word))) first_word = k;
+        size_t last = GrowName(k);
+        bool ambiguous = amb_.count(low) > 0;
+        if (last > k || first_word < k || !ambiguous) {
+          Emit(first_word, last);
+          k = EmitCoordinated(last + 1);
+        } else {
+          k = last + 1;
+        }
+        continue;
+      }
+      if (w.letters >= 2 && InList(sur_, k) && amb_.count(low) == 0 && !IsStop(k)) {
+        Emit(k, k);
+        k = EmitCoordinated(k + 1);
+        continue;
+      }
+      if (IsInitial(k) && IsNameWord(k + 1)) {
+        k = EmitNameAndCoordinated(k);
+        continue;
+      }
+      ++k;
+    }
+  }
+
+  // "Cordialement,\nJean Dupont": the first non-empty line after a closing formula.
+  void ScanSignatures() {
+    size_t pos = 0;
+    while (pos < text_.size()) {
+      size_t nl = text_.find('\n', pos);
+      if (nl == std::string_view::npos) break;
+      std::string_view line = text_.substr(pos, nl - pos);
+      pos = nl + 1;
+      if (line.size() > 240 || !HasClosingFormula(line)) continue;
+      // Next non-empty line (skipping at most two blank lines).
+      size_t start = pos;
+      for (int blank = 0; blank < 3 && start < text_.size(); ++blank) {
+        size_t end = text_.find('\n', start);
+        if (end == std::string_view::npos) end = text_.size();
+        std::string_view next = util::Trim(text_.substr(start, end - start));
+        if (next.empty()) {
+          start = end + 1;
+          continue;
+        }
+        MarkSignatureLine(start, end);
+        break;
+      }
+    }
+  }
+
+  static bool HasClosingFormula(std::string_view line) {
+    std::string low = util::ToLowerFrench(line);
+    for (std::string_view f : ClosingFormulas()) {
+      if (low.find(f) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  void MarkSignatureLine(size_t begin, size_t end) {
+    auto it = std::lower_bound(words_.begin(), words_.end(), begin,
+                               [](const Word& w, size_t b) { return w.begin < b; });
+    size_t k = static_cast<size_t>(it - words_.begin());
+    size_t first = words_.size();
+    size_t last = words_.size();
+    int count = 0;
+    for (size_t m = k; m < words_.size() && words_[m].end <= end; ++m) {
+      if (m > k && !IsHorizontalSpace(GapBefore(m)) && !IsAbbrevGap(GapBefore(m)) &&
+          !IsApostropheGap(GapBefore(m))) {
+        return;  // punctuation inside: not a bare name line
+      }
+      ++count;
+      if (first == words_.size()) {
+        if (IsCivilityAt(m)) continue;
+        if (!words_[m].cap || IsStop(m)) return;
+        first = m;
+      } else if (!words_[m].cap && !IsParticle(Raw(m))) {
+        return;
+      }
+      last = m;
+    }
+    if (first == words_.size() || count > 5) return;
+    // Nothing but letters, spaces and dots on the line.
+    for (size_t i = begin; i < end; ++i) {
+      auto c = static_cast<unsigned char>(text_[i]);
+      if (c >= '0' && c <= '9') return;
+      if (c == '@' || c == ':' || c == ',' || c == '(' || c == '!' || c == '?') return;
+    }
+    Emit(first, last);
+  }
+
+  void ScanHints(const PseudonymizeHints& hints) {
+    if (hints.sender_name.empty()) return;
+    std::vector<std::string> parts;
+    std::vector<Word> hint_words = Tokenize(hints.sender_name);
+    for (const Word& hw : hint_words) {
+      if (hw.letters < 2) continue;
+      std::string low = util::ToLowerFrench(
+          std::string_view(hints.sender_name).substr(hw.begin, hw.end - hw.begin));
+      if (StopWords().count(low) > 0 || IsParticle(low)) continue;
+      parts.push_back(std::move(low));
+    }
+    if (parts.empty()) return;
+    for (size_t k = 0; k < words_.size(); ++k) {
+      size_t len = words_[k].end - words_[k].begin;
+      for (const std::string& p : parts) {
+        if (p.size() == len && Lower(k) == p) {
+          Emit(k, k);
+          break;
+        }
+      }
+    }
+  }
+
+  std::string_view text_;
+  const WordSet& first_;
+  const WordSet& sur_;
+  const WordSet& amb_;
+  std::vector<PiiSpan>* out_;
+  std::vector<Word> words_;
+  std::vector<std::string> lower_;
+  std::vector<char> lower_done_;
+};
+
+}  // namespace
+
+NameDetector::NameDetector(std::unique_ptr<Lists> lists) : lists_(std::move(lists)) {}
+NameDetector::NameDetector(NameDetector&&) noexcept = default;
+NameDetector& NameDetector::operator=(NameDetector&&) noexcept = default;
+NameDetector::~NameDetector() = default;
+
+Result<NameDetector> NameDetector::Create(const std::filesystem::path& dir, bool require) {
+  auto lists = std::make_unique<Lists>();
+  Status status;
+  LoadList(dir / "first_names.txt", require, &lists->first_names, &status);
+  if (status.ok()) LoadList(dir / "surnames.txt", require, &lists->surnames, &status);
+  if (status.ok()) LoadList(dir / "ambiguous_names.txt", require, &lists->ambiguous, &status);
+  if (!status.ok()) return status;
+  return NameDetector(std::move(lists));
+}
+
+size_t NameDetector::first_name_count() const { return lists_->first_names.size(); }
+
+void NameDetector::Detect(std::string_view text, const PseudonymizeHints& hints,
+                          std::vector<PiiSpan>* out) const {
+  std::vector<PiiSpan> spans;
+  Scanner scanner(text, lists_->first_names, lists_->surnames, lists_->ambiguous, &spans);
+  scanner.Run(hints);
+  std::sort(spans.begin(), spans.end(), [](const PiiSpan& a, const PiiSpan& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+  });
+  // Merge overlapping spans and spans separated only by horizontal space ("Jean" + "Dupont").
+  std::vector<PiiSpan> merged;
+  for (const PiiSpan& s : spans) {
+    if (!merged.empty()) {
+      PiiSpan& last = merged.back();
+      if (s.begin <= last.end ||
+          IsHorizontalSpace(text.substr(last.end, s.begin - last.end))) {
+        last.end = std::max(last.end, s.end);
+        continue;
+      }
+    }
+    merged.push_back(s);
+  }
+  out->insert(out->end(), merged.begin(), merged.end());
+}
+
+}  // namespace plume::privacy

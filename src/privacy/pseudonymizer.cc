@@ -1,0 +1,655 @@
+#include "privacy/pseudonymizer.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <utility>
+
+#include "privacy/name_detector.h"
+#include "privacy/validators.h"
+#include "util/text.h"
+
+namespace plume::privacy {
+namespace {
+
+// Longest stretch of text an anchored structured pattern may consume.
+constexpr size_t kWindow = 320;
+
+struct TypeInfo {
+  PiiType type;
+  std::string_view label;
+  std::string_view name;
+};
+
+constexpr std::array<TypeInfo, kPiiTypeCount> kTypes = {{
+    {PiiType::kName, "NOM", "name"},
+    {PiiType::kEmail, "EMAIL", "email"},
+    {PiiType::kPhone, "TEL", "phone"},
+    {PiiType::kNir, "NIR", "nir"},
+    {PiiType::kIban, "IBAN", "iban"},
+    {PiiType::kAddress, "ADRESSE", "address"},
+    {PiiType::kBirthDate, "DATE_NAISSANCE", "birth_date"},
+    {PiiType::kTaxNumber, "NUM_FISCAL", "tax_number"},
+    {PiiType::kCafNumber, "NUM_ALLOCATAIRE", "caf_number"},
+    {PiiType::kSiret, "SIRET", "siret"},
+    {PiiType::kSiren, "SIREN", "siren"},
+    {PiiType::kPlate, "PLAQUE", "plate"},
+    {PiiType::kOtherNumber, "NUMERO", "other_number"},
+    {PiiType::kLiteral, "TEXTE", "literal"},
+}};
+
+int Priority(PiiType type) {
+  switch (type) {
+    case PiiType::kOtherNumber:
+      return 0;
+    case PiiType::kName:
+      return 1;
+    case PiiType::kAddress:
+      return 2;
+    case PiiType::kLiteral:
+      return 4;
+    default:
+      return 3;
+  }
+}
+
+bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiAlnum(unsigned char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool IsUpperAscii(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+bool IsEmailLocal(unsigned char c) {
+  return IsAsciiAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+// True when the character ending just before `pos` is a letter or digit (any script, via the
+// lead byte: multi-byte sequences in the Latin range are treated as letters).
+bool AlnumBefore(std::string_view text, size_t pos) {
+  if (pos == 0) return false;
+  auto c = static_cast<unsigned char>(text[pos - 1]);
+  if (c < 0x80) return IsAsciiAlnum(c);
+  size_t start = pos - 1;
+  while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+  auto lead = static_cast<unsigned char>(text[start]);
+  // U+00C0..U+024F start with 0xC3..0xC9; NBSP (C2 A0) and typographic marks do not.
+  return lead >= 0xC3 && lead <= 0xC9;
+}
+bool AlnumAt(std::string_view text, size_t pos) {
+  if (pos >= text.size()) return false;
+  auto c = static_cast<unsigned char>(text[pos]);
+  if (c < 0x80) return IsAsciiAlnum(c);
+  return c >= 0xC3 && c <= 0xC9;
+}
+
+bool HasAlnum(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (AlnumAt(s, i)) return true;
+  }
+  return false;
+}
+
+struct Candidate {
+  PiiType type;
+  size_t begin;
+  size_t end;
+};
+
+std::string NormalizeLabel(std::string_view raw) {
+  std::string folded = util::FoldAccents(util::ToLowerFrench(raw));
+  std::string out;
+  for (char c : folded) {
+    if (c >= 'a' && c <= 'z') {
+      out.push_back(static_cast<char>(c - 'a' + 'A'));
+    } else if (c >= 'A' && c <= 'Z') {
+      out.push_back(c);
+    } else if (c == ' ' || c == '_' || c == '-' || c == '\'') {
+      if (!out.empty() && out.back() != '_') out.push_back('_');
+    } else {
+      return {};
+    }
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  // Words a model may add or spell out: "DATE DE NAISSANCE", "NUMERO FISCAL", "TELEPHONE".
+  static const std::array<std::pair<std::string_view, std::string_view>, 8> kAliases = {{
+      {"DATE_DE_NAISSANCE", "DATE_NAISSANCE"},
+      {"NUMERO_FISCAL", "NUM_FISCAL"},
+      {"NUMERO_ALLOCATAIRE", "NUM_ALLOCATAIRE"},
+      {"NUM_D_ALLOCATAIRE", "NUM_ALLOCATAIRE"},
+      {"NUMERO_D_ALLOCATAIRE", "NUM_ALLOCATAIRE"},
+      {"TELEPHONE", "TEL"},
+      {"MAIL", "EMAIL"},
+      {"E_MAIL", "EMAIL"},
+  }};
+  for (const auto& [alias, canonical] : kAliases) {
+    if (out == alias) return std::string(canonical);
+  }
+  return out;
+}
+
+RE2::Options Utf8Options() {
+  RE2::Options options;
+  options.set_encoding(RE2::Options::EncodingUTF8);
+  options.set_log_errors(false);
+  options.set_max_mem(64 << 20);
+  return options;
+}
+
+constexpr std::string_view kDatePattern =
+    R"((\d{1,2} ?[/.-] ?\d{1,2} ?[/.-] ?(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|)"
+    R"(\d{1,2}(?:er)? +(?i:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|)"
+    R"(octobre|novembre|d[ée]cembre|janv\.?|f[ée]vr?\.?|sept\.?|oct\.?|nov\.?|d[ée]c\.?) +\d{4}))";
+
+constexpr std::string_view kWayTypes =
+    R"((?i:rue|avenue|av\.?|boulevard|bd|bld|blvd|chemin|ch\.|all[ée]es?|impasse|imp\.|place|)"
+    R"(pl\.|route|rte|quai|cours|square|sq\.|r[ée]sidence|lotissement|lot\.|lieu-dit|faubourg|)"
+    R"(fbg|rond-point|voie|sentier|passage|cit[ée]|hameau|parvis|promenade|esplanade|villa|)"
+    R"(cour|mont[ée]e|traverse|sente|ruelle|domaine|clos|parc|mail|chauss[ée]e|venelle|)"
+    R"(quartier|za|zac|zi|r\.))";
+
+std::string AddressPattern() {
+  const std::string particle = R"((?:(?:de|du|des|la|le|les|aux|au|sur|en|et|sous|l'|l’|d'|d’) ?)*)";
+  const std::string word = R"([\p{L}\d][\p{L}\d'’-]*)";
+  const std::string cap_word = R"(\p{Lu}[\p{L}'’-]*)";
+  const std::string city_word = R"(\p{Lu}[\p{L}'’-]*)";
+  return R"(\d{1,4}(?: ?(?i:bis|ter|quater|[a-d]))?,? +)" + std::string(kWayTypes) + " +" +
+         particle + word + "(?: +" + particle + cap_word + "){0,5}" +
+         R"((?:,? *\n? *(?:\d{5}|\d{2} \d{3}) +)" + city_word +
+         R"((?:[ -]+(?:(?:sur|sous|l[èe]s|en|de|du|la|le|aux?|l'|d')[ -]+)?)" + city_word +
+         R"(){0,3}(?: +(?i:cedex)(?: \d{1,2})?)?)?)";
+}
+
+}  // namespace
+
+std::string_view PlaceholderLabel(PiiType type) { return kTypes[static_cast<int>(type)].label; }
+std::string_view PiiTypeName(PiiType type) { return kTypes[static_cast<int>(type)].name; }
+
+std::optional<PiiType> PiiTypeFromLabel(std::string_view label) {
+  for (const TypeInfo& t : kTypes) {
+    if (t.label == label) return t.type;
+  }
+  return std::nullopt;
+}
+
+const std::vector<PiiType>& AllPiiTypes() {
+  static const std::vector<PiiType> kAll = [] {
+    std::vector<PiiType> all;
+    for (const TypeInfo& t : kTypes) all.push_back(t.type);
+    return all;
+  }();
+  return kAll;
+}
+
+const MappingEntry* Mapping::Find(std::string_view placeholder) const {
+  for (const MappingEntry& e : entries) {
+    if (e.placeholder == placeholder) return &e;
+  }
+  return nullptr;
+}
+
+struct Pseudonymizer::Impl {
+  PseudonymizerConfig config;
+  NameDetector names;
+  // Anchored patterns (matched at a trigger position).
+  RE2 phone_fr;
+  RE2 phone_intl;
+  RE2 nir;
+  RE2 siret;
+  RE2 siren;
+  RE2 fiscal;
+  RE2 address;
+  RE2 plate_old;
+  RE2 plate_siv;
+  RE2 email_domain;
+  // Unanchored cue scan and the patterns applied right after a cue.
+  RE2 cue;
+  RE2 after_birth_cue;
+  RE2 after_caf_cue;
+  RE2 after_tax_cue;
+  RE2 placeholder_like;
+
+  Impl(PseudonymizerConfig cfg, NameDetector detector)
+      : config(std::move(cfg)),
+        names(std::move(detector)),
+        phone_fr(R"((?:00[ .-]?33[ .-]?(?:\(0\)[ .-]?)?|0)[1-9](?:[ .-]?\d{2}){4})", Utf8Options()),
+        phone_intl(R"(\+(?:33[ .-]?(?:\(0\)[ .-]?)?[1-9](?:[ .-]?\d{2}){4}|)"
+                   R"([1-9]\d{0,2}(?:[ .-]?\(0\))?(?:[ .-]?\d){6,13}))",
+                   Utf8Options()),
+        nir(R"([1-478][ .-]?\d{2}[ .-]?\d{2}[ .-]?(?:\d{2}|2[ABab])[ .-]?\d{3}[ .-]?\d{3})"
+            R"([ .-]?\d{2})",
+            Utf8Options()),
+        siret(R"(\d{3}[ .]?\d{3}[ .]?\d{3}[ .]?\d{5})", Utf8Options()),
+        siren(R"(\d{3}[ .]?\d{3}[ .]?\d{3})", Utf8Options()),
+        fiscal(R"([0-3]\d(?: ?\d){11})", Utf8Options()),
+        address(AddressPattern(), Utf8Options()),
+        plate_old(R"(\d{1,4}[ -]?[A-HJ-NP-Z]{1,3}[ -]?(?:97[1-6]|2[AB]|0[1-9]|[1-8]\d|9[0-5]))",
+                  Utf8Options()),
+        plate_siv(R"([A-HJ-NP-TV-Z]{2}[- ]?\d{3}[- ]?[A-HJ-NP-TV-Z]{2})", Utf8Options()),
+        email_domain(R"([A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63}){0,8})"
+                     R"(\.[A-Za-z]{2,24})",
+                     Utf8Options()),
+        cue(R"((?i)(?:^|[^\p{L}\d])(n[ée]e?s?|n[ée] ?\(e\)|naissance|ddn|allocataire|caf|msa|)"
+            R"(fiscale?|spi|imp[oô]ts?))",
+            Utf8Options()),
+        after_birth_cue(R"([^\n\d]{0,40}?)" + std::string(kDatePattern), Utf8Options()),
+        after_caf_cue(R"([^\n\d]{0,40}?(\d{7,8}|\d{3} \d{4}))", Utf8Options()),
+        after_tax_cue(R"([^\n\d]{0,40}?(\d(?: ?\d){12}))", Utf8Options()),
+        placeholder_like(R"(\[\s*([^\[\]\d\n]{1,40}?)[ _-]*(\d{1,4})\s*\])", Utf8Options()) {}
+
+  Status CheckPatterns() const {
+    for (const RE2* re : {&phone_fr, &phone_intl, &nir, &siret, &siren, &fiscal, &address,
+                          &plate_old, &plate_siv, &email_domain, &cue, &after_birth_cue,
+                          &after_caf_cue, &after_tax_cue, &placeholder_like}) {
+      if (!re->ok()) return Internal("privacy pattern failed to compile: " + re->error());
+    }
+    return Status::Ok();
+  }
+
+  // Length of an anchored match of `re` at `pos` that ends on a word boundary, 0 otherwise.
+  static size_t MatchAt(const RE2& re, std::string_view text, size_t pos) {
+    std::string_view window = text.substr(pos, kWindow);
+    re2::StringPiece m;
+    if (!re.Match(window, 0, window.size(), RE2::ANCHOR_START, &m, 1)) return 0;
+    if (m.empty() || AlnumAt(text, pos + m.size())) return 0;
+    return m.size();
+  }
+
+  void Add(std::vector<Candidate>* out, PiiType type, size_t begin, size_t end) const {
+    out->push_back({type, begin, end});
+  }
+
+  // Numeric identifiers, phones, addresses and old plates starting with a digit at `pos`.
+  // Returns the end of the accepted candidate, or 0.
+  size_t MatchDigitStart(std::string_view text, size_t pos, std::vector<Candidate>* out) const {
+    // Loose digit count: digits separated by at most one space, dot or dash.
+    int digits = 0;
+    size_t contiguous = 0;
+    bool in_first_run = true;
+    for (size_t i = pos; i < text.size() && i < pos + 64; ++i) {
+      auto c = static_cast<unsigned char>(text[i]);
+      if (IsDigit(c)) {
+        ++digits;
+        if (in_first_run) ++contiguous;
+      } else if ((c == ' ' || c == '.' || c == '-') && i + 1 < text.size() &&
+                 IsDigit(static_cast<unsigned char>(text[i + 1]))) {
+        in_first_run = false;
+      } else if (digits >= 5 && (c == 'A' || c == 'B' || c == 'a' || c == 'b')) {
+        in_first_run = false;  // Corsican NIR "2A"
+      } else {
+        break;
+      }
+    }
+    PiiType best_type = PiiType::kOtherNumber;
+    size_t best_len = 0;
+    size_t shape_len = 0;  // longest identifier shape with a failed checksum
+    auto consider = [&](PiiType type, size_t len, bool valid) {
+      if (len == 0) return;
+      if (valid) {
+        if (len > best_len) {
+          best_len = len;
+          best_type = type;
+        }
+      } else {
+        shape_len = std::max(shape_len, len);
+      }
+    };
+    std::string_view rest = text.substr(pos);
+    if (digits >= 10 && rest[0] == '0') {
+      size_t len = MatchAt(phone_fr, text, pos);
+      consider(PiiType::kPhone, len, len > 0 && IsValidFrenchPhone(rest.substr(0, len)));
+    }
+    if (digits >= 13) {
+      size_t len = MatchAt(nir, text, pos);
+      consider(PiiType::kNir, len, len > 0 && IsValidNir(rest.substr(0, len)));
+      len = MatchAt(fiscal, text, pos);
+      consider(PiiType::kTaxNumber, len, len > 0);
+    }
+    if (digits >= 14) {
+      size_t len = MatchAt(siret, text, pos);
+      consider(PiiType::kSiret, len, len > 0 && IsValidSiret(rest.substr(0, len)));
+    }
+    if (digits >= 9) {
+      size_t len = MatchAt(siren, text, pos);
+      consider(PiiType::kSiren, len, len > 0 && IsValidSiren(rest.substr(0, len)));
+    }
+    if (contiguous <= 4) {
+      size_t len = MatchAt(address, text, pos);
+      consider(PiiType::kAddress, len, len > 0);
+      len = MatchAt(plate_old, text, pos);
+      consider(PiiType::kPlate, len, len > 0);
+    }
+    if (contiguous >= 9 && !AlnumAt(text, pos + contiguous)) {
+      consider(PiiType::kOtherNumber, contiguous, false);
+    }
+    if (shape_len > best_len) {
+      Add(out, PiiType::kOtherNumber, pos, pos + shape_len);
+      return pos + shape_len;
+    }
+    if (best_len == 0) return 0;
+    Add(out, best_type, pos, pos + best_len);
+    return pos + best_len;
+  }
+
+  // IBAN starting with a country code at `pos`; returns the end or 0.
+  size_t MatchIban(std::string_view text, size_t pos, std::vector<Candidate>* out) const {
+    if (pos + 4 > text.size()) return 0;
+    auto up = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; };
+    char country[2] = {up(text[pos]), up(text[pos + 1])};
+    if (!IsUpperAscii(static_cast<unsigned char>(country[0])) ||
+        !IsUpperAscii(static_cast<unsigned char>(country[1])) ||
+        !IsDigit(static_cast<unsigned char>(text[pos + 2])) ||
+        !IsDigit(static_cast<unsigned char>(text[pos + 3]))) {
+      return 0;
+    }
+    int expected = IbanLength(std::string_view(country, 2));
+    // Walk alphanumerics, allowing one space or dash between them; record where each ends.
+    std::string compact;
+    std::vector<size_t> ends;
+    size_t i = pos;
+    while (i < text.size() && compact.size() < 34) {
+      auto c = static_cast<unsigned char>(text[i]);
+      if (IsAsciiAlnum(c)) {
+        compact.push_back(up(static_cast<char>(c)));
+        ends.push_back(i + 1);
+        ++i;
+      } else if ((c == ' ' || c == '-') && i + 1 < text.size() &&
+                 IsAsciiAlnum(static_cast<unsigned char>(text[i + 1])) && !compact.empty()) {
+        ++i;
+      } else {
+        break;
+      }
+    }
+    auto boundary_ok = [&](size_t n) { return !AlnumAt(text, ends[n - 1]); };
+    auto group_ok = [&](size_t n) {
+      // Cut between two groups or at the end of a token (not inside "MERCI").
+      return n == compact.size() || boundary_ok(n);
+    };
+    if (expected > 0) {
+      auto n = static_cast<size_t>(expected);
+      if (compact.size() < n || !group_ok(n)) {
+        // A country code followed by digits but too short: not an IBAN shape.
+        return 0;
+      }
+      bool valid = IsValidIban(compact.substr(0, n));
+      Add(out, valid ? PiiType::kIban : PiiType::kOtherNumber, pos, ends[n - 1]);
+      return ends[n - 1];
+    }
+    for (size_t n = compact.size(); n >= 15; --n) {
+      if (group_ok(n) && IsValidIban(compact.substr(0, n))) {
+        Add(out, PiiType::kIban, pos, ends[n - 1]);
+        return ends[n - 1];
+      }
+    }
+    return 0;
+  }
+
+  size_t MatchEmail(std::string_view text, size_t at, std::vector<Candidate>* out) const {
+    size_t begin = at;
+    while (begin > 0 && at - begin < 64 &&
+           IsEmailLocal(static_cast<unsigned char>(text[begin - 1]))) {
+      --begin;
+    }
+    while (begin < at && (text[begin] == '.' || text[begin] == '-')) ++begin;
+    if (begin == at) return 0;
+    std::string_view window = text.substr(at + 1, kWindow);
+    re2::StringPiece m;
+    if (!email_domain.Match(window, 0, window.size(), RE2::ANCHOR_START, &m, 1)) return 0;
+    size_t end = at + 1 + m.size();
+    Add(out, PiiType::kEmail, begin, end);
+    return end;
+  }
+
+  void ScanStructured(std::string_view text, std::vector<Candidate>* out) const {
+    const size_t n = text.size();
+    size_t i = 0;
+    while (i < n) {
+      auto c = static_cast<unsigned char>(text[i]);
+      if (IsDigit(c)) {
+        if (!AlnumBefore(text, i)) {
+          size_t end = MatchDigitStart(text, i, out);
+          if (end > i) {
+            i = end;
+            continue;
+          }
+        }
+        while (i < n && IsDigit(static_cast<unsigned char>(text[i]))) ++i;
+        continue;
+      }
+      if (c == '+' && i + 1 < n && IsDigit(static_cast<unsigned char>(text[i + 1])) &&
+          !AlnumBefore(text, i)) {
+        size_t len = MatchAt(phone_intl, text, i);
+        if (len > 0) {
+          Add(out, PiiType::kPhone, i, i + len);
+          i += len;
+          continue;
+        }
+      } else if (c == '@') {
+        size_t end = MatchEmail(text, i, out);
+        if (end > i) {
+          i = end;
+          continue;
+        }
+      } else if ((IsUpperAscii(c) || (c >= 'a' && c <= 'z')) && !AlnumBefore(text, i) &&
+                 i + 3 < n) {
+        size_t end = MatchIban(text, i, out);
+        if (end == 0 && IsUpperAscii(c)) {
+          size_t len = MatchAt(plate_siv, text, i);
+          if (len > 0) end = i + len;
+          if (len > 0) Add(out, PiiType::kPlate, i, end);
+        }
+        if (end > i) {
+          i = end;
+          continue;
+        }
+        // Skip the rest of the word.
+        while (i < n && IsAsciiAlnum(static_cast<unsigned char>(text[i]))) ++i;
+        continue;
+      }
+      ++i;
+    }
+  }
+
+  void ScanCues(std::string_view text, std::vector<Candidate>* out) const {
+    re2::StringPiece input(text);
+    re2::StringPiece cue_word;
+    while (RE2::FindAndConsume(&input, cue, &cue_word)) {
+      size_t cue_end = static_cast<size_t>(cue_word.data() - text.data()) + cue_word.size();
+      if (AlnumAt(text, cue_end)) continue;  // "café", "msatisfait"
+      std::string low = util::ToLowerFrench(std::string_view(cue_word));
+      const RE2* after = &after_birth_cue;
+      PiiType type = PiiType::kBirthDate;
+      if (low == "allocataire" || low == "caf" || low == "msa") {
+        after = &after_caf_cue;
+        type = PiiType::kCafNumber;
+      } else if (low.rfind("fisc", 0) == 0 || low == "spi" || low.rfind("imp", 0) == 0) {
+        after = &after_tax_cue;
+        type = PiiType::kTaxNumber;
+      }
+      std::string_view window = text.substr(cue_end, 120);
+      re2::StringPiece groups[2];
+      if (!after->Match(window, 0, window.size(), RE2::ANCHOR_START, groups, 2)) continue;
+      size_t begin = static_cast<size_t>(groups[1].data() - text.data());
+      size_t end = begin + groups[1].size();
+      if (AlnumAt(text, end)) continue;
+      if (type != PiiType::kBirthDate && end + 1 < text.size() && text[end] == ' ' &&
+          IsDigit(static_cast<unsigned char>(text[end + 1]))) {
+        continue;  // part of a longer grouped number
+      }
+      Add(out, type, begin, end);
+    }
+  }
+
+  void ScanLiterals(std::string_view text, std::vector<Candidate>* out) const {
+    if (text.find('[') == std::string_view::npos) return;
+    size_t pos = 0;
+    std::array<re2::StringPiece, 2> g;
+    while (pos < text.size() &&
+           placeholder_like.Match(text, pos, text.size(), RE2::UNANCHORED, g.data(), 2)) {
+      size_t begin = static_cast<size_t>(g[0].data() - text.data());
+      if (PiiTypeFromLabel(NormalizeLabel(std::string_view(g[1]))).has_value()) {
+        Add(out, PiiType::kLiteral, begin, begin + g[0].size());
+      }
+      pos = begin + g[0].size();
+    }
+  }
+
+  void ScanHintEmail(std::string_view text, const PseudonymizeHints& hints,
+                     std::vector<Candidate>* out) const {
+    std::string needle = util::ToLowerFrench(util::Trim(hints.sender_email));
+    if (needle.size() < 3) return;
+    std::string hay = util::ToLowerFrench(text);
+    if (hay.size() != text.size()) return;
+    for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) {
+      Add(out, PiiType::kEmail, p, p + needle.size());
+    }
+  }
+};
+
+Pseudonymizer::Pseudonymizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Pseudonymizer::Pseudonymizer(Pseudonymizer&&) noexcept = default;
+Pseudonymizer& Pseudonymizer::operator=(Pseudonymizer&&) noexcept = default;
+Pseudonymizer::~Pseudonymizer() = default;
+
+Result<Pseudonymizer> Pseudonymizer::Create(const PseudonymizerConfig& config) {
+  PLUME_ASSIGN_OR_RETURN(NameDetector names,
+                         NameDetector::Create(config.resource_dir, config.require_name_lists));
+  auto impl = std::make_unique<Impl>(config, std::move(names));
+  PLUME_RETURN_IF_ERROR(impl->CheckPatterns());
+  return Pseudonymizer(std::move(impl));
+}
+
+Result<std::vector<PiiSpan>> Pseudonymizer::Detect(std::string_view text,
+                                                   const PseudonymizeHints& hints) const {
+  if (text.size() > impl_->config.max_input_bytes) {
+    return ResourceExhausted("text too large for pseudonymisation: " +
+                             std::to_string(text.size()) + " bytes");
+  }
+  if (!util::IsValidUtf8(text)) return InvalidArgument("text is not valid UTF-8");
+  std::vector<Candidate> cands;
+  impl_->ScanStructured(text, &cands);
+  impl_->ScanCues(text, &cands);
+  impl_->ScanLiterals(text, &cands);
+  if (!hints.sender_email.empty()) impl_->ScanHintEmail(text, hints, &cands);
+  std::vector<PiiSpan> names;
+  impl_->names.Detect(text, hints, &names);
+  for (const PiiSpan& s : names) cands.push_back({s.type, s.begin, s.end});
+
+  std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+  });
+  // Resolve overlaps: the higher priority wins, then the longer span.
+  // The loser of a partial overlap keeps its non-overlapping part when that part still holds a
+  // letter or digit, so that nothing is left in clear.
+  std::vector<PiiSpan> spans;
+  for (Candidate c : cands) {
+    bool keep = c.end > c.begin;
+    while (keep && !spans.empty() && spans.back().end > c.begin) {
+      PiiSpan last = spans.back();
+      int pc = Priority(c.type);
+      int pl = Priority(last.type);
+      bool c_wins = pc > pl || (pc == pl && c.end - c.begin > last.end - last.begin);
+      if (c_wins) {
+        spans.pop_back();
+        if (last.begin < c.begin && HasAlnum(text.substr(last.begin, c.begin - last.begin))) {
+          spans.push_back({last.type, last.begin, c.begin});
+        }
+        if (last.end > c.end) {
+          // Re-queue the tail after the winner.
+          spans.push_back({c.type, c.begin, c.end});
+          c = {last.type, c.end, last.end};
+          keep = HasAlnum(text.substr(c.begin, c.end - c.begin));
+          if (!keep) break;
+          continue;
+        }
+      } else {
+        if (c.end <= last.end) {
+          keep = false;
+        } else {
+          c.begin = last.end;
+          keep = HasAlnum(text.substr(c.begin, c.end - c.begin));
+        }
+      }
+    }
+    if (keep) spans.push_back({c.type, c.begin, c.end});
+  }
+  // Final guarantee: sorted and non-overlapping.
+  std::sort(spans.begin(), spans.end(),
+            [](const PiiSpan& a, const PiiSpan& b) { return a.begin < b.begin; });
+  std::vector<PiiSpan> clean;
+  for (PiiSpan s : spans) {
+    if (!clean.empty() && s.begin < clean.back().end) s.begin = clean.back().end;
+    if (s.end > s.begin) clean.push_back(s);
+  }
+  return clean;
+}
+
+Result<Pseudonymized> Pseudonymizer::Pseudonymize(std::string_view text,
+                                                  const PseudonymizeHints& hints) const {
+  PLUME_ASSIGN_OR_RETURN(std::vector<PiiSpan> spans, Detect(text, hints));
+  Pseudonymized result;
+  result.text.reserve(text.size());
+  std::map<std::pair<PiiType, std::string_view>, size_t> index;  // -> entry
+  std::array<int, kPiiTypeCount> counters{};
+  size_t pos = 0;
+  for (const PiiSpan& s : spans) {
+    result.text.append(text.substr(pos, s.begin - pos));
+    std::string_view original = text.substr(s.begin, s.end - s.begin);
+    auto key = std::make_pair(s.type, original);
+    auto it = index.find(key);
+    if (it == index.end()) {
+      int n = ++counters[static_cast<int>(s.type)];
+      std::string placeholder =
+          "[" + std::string(PlaceholderLabel(s.type)) + "_" + std::to_string(n) + "]";
+      result.mapping.entries.push_back({placeholder, s.type, std::string(original)});
+      it = index.emplace(key, result.mapping.entries.size() - 1).first;
+    }
+    const std::string& placeholder = result.mapping.entries[it->second].placeholder;
+    Replacement r;
+    r.type = s.type;
+    r.begin = s.begin;
+    r.end = s.end;
+    r.out_begin = result.text.size();
+    result.text.append(placeholder);
+    r.out_end = result.text.size();
+    r.placeholder = placeholder;
+    result.replacements.push_back(std::move(r));
+    pos = s.end;
+  }
+  result.text.append(text.substr(pos));
+  return result;
+}
+
+Restored Restore(std::string_view model_output, const Mapping& mapping) {
+  static const RE2* const kPlaceholder =
+      new RE2(R"(\[\s*([^\[\]\d\n]{1,40}?)[ _-]*(\d{1,4})\s*\])", Utf8Options());
+  Restored out;
+  out.text.reserve(model_output.size());
+  size_t pos = 0;
+  std::array<re2::StringPiece, 3> g;
+  while (pos < model_output.size() &&
+         kPlaceholder->Match(model_output, pos, model_output.size(), RE2::UNANCHORED, g.data(),
+                             3)) {
+    size_t begin = static_cast<size_t>(g[0].data() - model_output.data());
+    size_t end = begin + g[0].size();
+    out.text.append(model_output.substr(pos, begin - pos));
+    std::string label = NormalizeLabel(std::string_view(g[1]));
+    std::string number(g[2].data(), g[2].size());
+    while (number.size() > 1 && number[0] == '0') number.erase(0, 1);
+    const MappingEntry* entry = nullptr;
+    if (!label.empty()) entry = mapping.Find("[" + label + "_" + number + "]");
+    if (entry != nullptr) {
+      out.text.append(entry->original);
+    } else {
+      out.text.append(g[0].data(), g[0].size());
+      if (!label.empty() && PiiTypeFromLabel(label).has_value()) {
+        out.unknown_placeholders.emplace_back(g[0].data(), g[0].size());
+      }
+    }
+    pos = end;
+  }
+  if (pos < model_output.size()) out.text.append(model_output.substr(pos));
+  return out;
+}
+
+}  // namespace plume::privacy

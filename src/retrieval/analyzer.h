@@ -1,0 +1,32 @@
+// Text analysis shared by indexing and querying, so both see the same terms.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "plume/status.h"
+
+namespace plume::retrieval {
+
+// Prepares French text for Xapian's term generator: lower-cases, folds accents (citizens often
+// type "identite" for "identité") and splits elisions ("d'identité" -> "d identite").
+std::string NormalizeForIndex(std::string_view text);
+
+// French stop words (already normalised like NormalizeForIndex).
+class StopWords {
+ public:
+  // Reads one word per line; '#' starts a comment. Errors: those of util::ReadFile.
+  static Result<StopWords> Load(const std::filesystem::path& file);
+  bool Contains(const std::string& word) const { return words_.count(word) > 0; }
+  const std::unordered_set<std::string>& words() const { return words_; }
+
+ private:
+  std::unordered_set<std::string> words_;
+};
+
+// <resource_dir>/stopwords/french.txt
+std::filesystem::path StopWordsPath(const std::filesystem::path& resource_dir);
+
+}  // namespace plume::retrieval

@@ -1,0 +1,160 @@
+#include "retrieval/bm25_retriever.h"
+
+#include <xapian.h>
+
+#include <nlohmann/json.hpp>
+
+#include <mutex>
+#include <vector>
+
+#include "util/text.h"
+
+namespace plume::retrieval {
+namespace {
+
+using json = nlohmann::json;
+
+class StopperAdapter : public Xapian::Stopper {
+ public:
+  explicit StopperAdapter(const StopWords& sw) : sw_(sw) {}
+  bool operator()(const std::string& term) const override { return sw_.Contains(term); }
+
+ private:
+  const StopWords& sw_;
+};
+
+}  // namespace
+
+struct Bm25Retriever::Impl {
+  std::filesystem::path dir;
+  StopWords stop_words;
+  Bm25Params params;
+  mutable std::mutex mu;
+  mutable std::vector<std::unique_ptr<Xapian::Database>> pool;  // idle handles
+  mutable uint64_t generation = 0;  // bumped by Reopen(); stale handles are dropped
+
+  Result<std::unique_ptr<Xapian::Database>> Acquire(uint64_t* gen) const {
+    {
+      std::lock_guard lock(mu);
+      *gen = generation;
+      if (!pool.empty()) {
+        auto db = std::move(pool.back());
+        pool.pop_back();
+        return db;
+      }
+    }
+    try {
+      return std::make_unique<Xapian::Database>(dir.string());
+    } catch (const Xapian::DatabaseOpeningError&) {
+      return FailedPrecondition("no search index at " + dir.string() +
+                                " (run `plume kb ingest` first)");
+    } catch (const Xapian::Error& e) {
+      return Internal("cannot open index: " + e.get_description());
+    }
+  }
+
+  void Release(std::unique_ptr<Xapian::Database> db, uint64_t gen) const {
+    std::lock_guard lock(mu);
+    if (gen == generation && pool.size() < 16) pool.push_back(std::move(db));
+  }
+};
+
+Status ValidateSearchRequest(const SearchRequest& r) {
+  if (util::Trim(r.query).empty()) return InvalidArgument("empty query");
+  if (r.query.size() > kMaxQueryBytes) {
+    return InvalidArgument("query too long: " + std::to_string(r.query.size()) +
+                           " bytes (limit " + std::to_string(kMaxQueryBytes) + ")");
+  }
+  if (!util::IsValidUtf8(r.query)) return InvalidArgument("query is not valid UTF-8");
+  if (r.limit < 1 || r.limit > 100) return InvalidArgument("limit must be between 1 and 100");
+  return Status::Ok();
+}
+
+Bm25Retriever::Bm25Retriever(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Bm25Retriever::~Bm25Retriever() = default;
+
+Result<std::unique_ptr<Bm25Retriever>> Bm25Retriever::Open(const std::filesystem::path& index_dir,
+                                                           StopWords stop_words,
+                                                           Bm25Params params) {
+  auto impl = std::make_unique<Impl>();
+  impl->dir = index_dir;
+  impl->stop_words = std::move(stop_words);
+  impl->params = params;
+  uint64_t gen = 0;
+  PLUME_ASSIGN_OR_RETURN(auto db, impl->Acquire(&gen));
+  impl->Release(std::move(db), gen);
+  return std::unique_ptr<Bm25Retriever>(new Bm25Retriever(std::move(impl)));
+}
+
+Status Bm25Retriever::Reopen() {
+  std::lock_guard lock(impl_->mu);
+  impl_->pool.clear();
+  ++impl_->generation;
+  return Status::Ok();
+}
+
+Result<std::vector<SearchHit>> Bm25Retriever::Search(const SearchRequest& request) const {
+  PLUME_RETURN_IF_ERROR(ValidateSearchRequest(request));
+  uint64_t gen = 0;
+  PLUME_ASSIGN_OR_RETURN(auto db, impl_->Acquire(&gen));
+  std::vector<SearchHit> hits;
+  try {
+    Xapian::QueryParser qp;
+    Xapian::Stem stemmer("french");
+    qp.set_stemmer(stemmer);
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    StopperAdapter stopper(impl_->stop_words);
+    qp.set_stopper(&stopper);
+    qp.set_default_op(Xapian::Query::OP_OR);
+    qp.set_database(*db);
+    std::string text = NormalizeForIndex(request.query);
+    // Citizens' text is not query syntax: no boolean operators, wildcards or field names.
+    Xapian::Query body = qp.parse_query(text, 0);
+    Xapian::Query query = body;
+    if (impl_->params.title_boost > 0) {
+      Xapian::Query title = qp.parse_query(text, 0, "S");
+      query = Xapian::Query(Xapian::Query::OP_OR, body,
+                            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title,
+                                          static_cast<double>(impl_->params.title_boost)));
+    }
+    std::vector<Xapian::Query> filters;
+    if (!request.audience.empty()) filters.emplace_back("XA" + request.audience);
+    if (!request.source.empty()) filters.emplace_back("XS" + request.source);
+    if (!filters.empty()) {
+      query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                            Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+    }
+    if (!request.include_resources) {
+      query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query("XKR"));
+    }
+    Xapian::Enquire enquire(*db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(
+        Xapian::BM25Weight(impl_->params.k1, 0, 1, impl_->params.b, 0.5));
+    enquire.set_collapse_key(0);
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      json data = json::parse(it.get_document().get_data(), nullptr, false);
+      if (data.is_discarded()) return DataLoss("corrupt document data in the index");
+      SearchHit h;
+      h.document_id = data.value("id", "");
+      h.fiche_id = data.value("fiche_id", "");
+      h.title = data.value("title", "");
+      h.url = data.value("url", "");
+      h.section_path = data.value("path", "");
+      h.source_date = data.value("date", "");
+      h.score = it.get_weight();
+      if (request.with_snippets) {
+        h.snippet = util::NormalizeSpace(mset.snippet(data.value("text", ""), 300, stemmer,
+                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "", "", "…"));
+      }
+      hits.push_back(std::move(h));
+    }
+  } catch (const Xapian::Error& e) {
+    return Internal("search failed: " + e.get_description());
+  }
+  impl_->Release(std::move(db), gen);
+  return hits;
+}
+
+}  // namespace plume::retrieval

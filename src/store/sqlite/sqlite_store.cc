@@ -1,0 +1,724 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <string_view>
+#include <utility>
+
+namespace plume {
+namespace {
+
+using json = nlohmann::json;
+
+// Migrations: append only. Never edit a migration that has shipped.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    R"sql(
+CREATE TABLE documents (
+  id TEXT PRIMARY KEY,
+  fiche_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  type TEXT NOT NULL,
+  audience TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  url TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  breadcrumb TEXT NOT NULL,
+  introduction TEXT NOT NULL,
+  sections TEXT NOT NULL,
+  links TEXT NOT NULL,
+  source_date TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'withdrawn')),
+  ingested_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX documents_fiche_id ON documents(fiche_id);
+CREATE INDEX documents_source ON documents(source, status);
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  service TEXT NOT NULL CHECK (service <> ''),
+  channel TEXT NOT NULL,
+  sender_name TEXT NOT NULL,
+  sender_email TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL CHECK (body <> ''),
+  received_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  assigned_agent TEXT NOT NULL,
+  intent TEXT NOT NULL
+);
+CREATE INDEX messages_service_status ON messages(service, status, id);
+CREATE INDEX messages_received ON messages(received_at);
+CREATE TABLE drafts (
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  engine TEXT NOT NULL,
+  engine_version TEXT NOT NULL,
+  prompt_version TEXT NOT NULL,
+  text TEXT NOT NULL,
+  sources TEXT NOT NULL,
+  warnings TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  latency_ms INTEGER NOT NULL
+);
+CREATE INDEX drafts_message ON drafts(message_id);
+CREATE TABLE decisions (
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  draft_id INTEGER REFERENCES drafts(id),
+  agent TEXT NOT NULL CHECK (agent <> ''),
+  kind TEXT NOT NULL,
+  final_text TEXT NOT NULL,
+  edit_distance INTEGER NOT NULL,
+  decided_at INTEGER NOT NULL
+);
+CREATE INDEX decisions_message ON decisions(message_id);
+CREATE TABLE kb_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO kb_state (key, value) VALUES ('version', 0);
+)sql",
+};
+
+Status SqliteError(sqlite3* db, std::string_view what) {
+  int code = sqlite3_errcode(db);
+  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db);
+  switch (code & 0xFF) {
+    case SQLITE_CONSTRAINT: return InvalidArgument(msg);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return DataLoss(msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL: return Unavailable(msg);
+    default: return Internal(msg);
+  }
+}
+
+// RAII prepared statement with 1-based binders and 0-based column getters.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, std::string_view sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Status status() const {
+    return rc_ == SQLITE_OK ? Status::Ok() : SqliteError(db_, "prepare");
+  }
+  Stmt& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Stmt& BindNull(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  // Returns true while a row is available; false at the end. Errors go to *status.
+  bool Step(Status* status) {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) *status = SqliteError(db_, "step");
+    return false;
+  }
+  Status Run() {
+    Status s;
+    while (Step(&s)) {
+    }
+    return s;
+  }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string Text(int col) const {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+Status Exec(sqlite3* db, std::string_view sql) {
+  char* err = nullptr;
+  std::string s(sql);
+  if (sqlite3_exec(db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return SqliteError(db, "exec: " + msg);
+  }
+  return Status::Ok();
+}
+
+// Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, rolling back on error.
+template <typename Fn>
+Status InTransaction(sqlite3* db, Fn fn) {
+  PLUME_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
+  Status s = fn();
+  if (!s.ok()) {
+    (void)Exec(db, "ROLLBACK");
+    return s;
+  }
+  return Exec(db, "COMMIT");
+}
+
+json SectionsToJson(const std::vector<DocumentSection>& sections) {
+  json a = json::array();
+  for (const auto& s : sections) a.push_back({{"path", s.path}, {"text", s.text}});
+  return a;
+}
+
+json LinksToJson(const std::vector<DocumentLink>& links) {
+  json a = json::array();
+  for (const auto& l : links) {
+    a.push_back(
+        {{"kind", l.kind}, {"title", l.title}, {"url", l.url}, {"ref", l.ref}, {"note", l.note}});
+  }
+  return a;
+}
+
+json BreadcrumbToJson(const std::vector<BreadcrumbEntry>& b) {
+  json a = json::array();
+  for (const auto& e : b) a.push_back({{"id", e.id}, {"label", e.label}});
+  return a;
+}
+
+json SourcesToJson(const std::vector<DraftSource>& sources) {
+  json a = json::array();
+  for (const auto& s : sources) {
+    a.push_back({{"document_id", s.document_id},
+                 {"title", s.title},
+                 {"url", s.url},
+                 {"source_date", s.source_date}});
+  }
+  return a;
+}
+
+constexpr std::string_view kDocumentColumns =
+    "id, fiche_id, source, kind, type, audience, title, description, url, subject, breadcrumb, "
+    "introduction, sections, links, source_date, content_hash, status, ingested_at, updated_at";
+
+Result<KnowledgeDocument> DocumentFromRow(const Stmt& st) {
+  KnowledgeDocument d;
+  d.id = st.Text(0);
+  d.fiche_id = st.Text(1);
+  d.source = st.Text(2);
+  d.kind = st.Text(3);
+  d.type = st.Text(4);
+  d.audience = st.Text(5);
+  d.title = st.Text(6);
+  d.description = st.Text(7);
+  d.url = st.Text(8);
+  d.subject = st.Text(9);
+  d.introduction = st.Text(11);
+  d.source_date = st.Text(14);
+  d.content_hash = st.Text(15);
+  d.status = st.Text(16) == "withdrawn" ? DocumentStatus::kWithdrawn : DocumentStatus::kActive;
+  d.ingested_at_ms = st.Int(17);
+  d.updated_at_ms = st.Int(18);
+  try {
+    for (const auto& e : json::parse(st.Text(10))) {
+      d.breadcrumb.push_back({e.at("id").get<std::string>(), e.at("label").get<std::string>()});
+    }
+    for (const auto& e : json::parse(st.Text(12))) {
+      d.sections.push_back({e.at("path").get<std::vector<std::string>>(),
+                            e.at("text").get<std::string>()});
+    }
+    for (const auto& e : json::parse(st.Text(13))) {
+      d.links.push_back({e.at("kind").get<std::string>(), e.at("title").get<std::string>(),
+                         e.at("url").get<std::string>(), e.at("ref").get<std::string>(),
+                         e.at("note").get<std::string>()});
+    }
+  } catch (const json::exception& e) {
+    return DataLoss("document " + d.id + ": corrupt JSON column: " + e.what());
+  }
+  return d;
+}
+
+constexpr std::string_view kMessageColumns =
+    "id, service, channel, sender_name, sender_email, subject, body, received_at, status, "
+    "assigned_agent, intent";
+
+Message MessageFromRow(const Stmt& st) {
+  Message m;
+  m.id = st.Int(0);
+  m.service = st.Text(1);
+  (void)ParseChannel(st.Text(2), &m.channel);
+  m.sender_name = st.Text(3);
+  m.sender_email = st.Text(4);
+  m.subject = st.Text(5);
+  m.body = st.Text(6);
+  m.received_at_ms = st.Int(7);
+  (void)ParseMessageStatus(st.Text(8), &m.status);
+  m.assigned_agent = st.Text(9);
+  m.intent = st.Text(10);
+  return m;
+}
+
+constexpr std::string_view kDraftColumns =
+    "id, message_id, engine, engine_version, prompt_version, text, sources, warnings, "
+    "created_at, latency_ms";
+
+Result<Draft> DraftFromRow(const Stmt& st) {
+  Draft d;
+  d.id = st.Int(0);
+  d.message_id = st.Int(1);
+  d.engine = st.Text(2);
+  d.engine_version = st.Text(3);
+  d.prompt_version = st.Text(4);
+  d.text = st.Text(5);
+  d.created_at_ms = st.Int(8);
+  d.latency_ms = st.Int(9);
+  try {
+    for (const auto& e : json::parse(st.Text(6))) {
+      d.sources.push_back({e.at("document_id").get<std::string>(), e.at("title").get<std::string>(),
+                           e.at("url").get<std::string>(), e.at("source_date").get<std::string>()});
+    }
+    d.warnings = json::parse(st.Text(7)).get<std::vector<std::string>>();
+  } catch (const json::exception& e) {
+    return DataLoss("draft " + std::to_string(d.id) + ": corrupt JSON column: " + e.what());
+  }
+  return d;
+}
+
+constexpr std::string_view kDecisionColumns =
+    "id, message_id, draft_id, agent, kind, final_text, edit_distance, decided_at";
+
+Decision DecisionFromRow(const Stmt& st) {
+  Decision d;
+  d.id = st.Int(0);
+  d.message_id = st.Int(1);
+  if (!st.IsNull(2)) d.draft_id = st.Int(2);
+  d.agent = st.Text(3);
+  (void)ParseDecisionKind(st.Text(4), &d.kind);
+  d.final_text = st.Text(5);
+  d.edit_distance = st.Int(6);
+  d.decided_at_ms = st.Int(7);
+  return d;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+
+SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
+
+int SqliteStore::LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Unavailable("cannot open database " + path + ": " + msg);
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  sqlite3_busy_timeout(db, 5000);
+  for (std::string_view pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
+                                  "PRAGMA synchronous=NORMAL"}) {
+    Status s = Exec(db, pragma);
+    if (!s.ok()) return s.WithContext("open " + path);
+  }
+  PLUME_RETURN_IF_ERROR(store->Migrate().WithContext("migrate " + path));
+  return store;
+}
+
+Result<int> SqliteStore::SchemaVersion() {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  PLUME_RETURN_IF_ERROR(st.status());
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? Internal("no schema version row") : s;
+  return static_cast<int>(st.Int(0));
+}
+
+Status SqliteStore::Migrate() {
+  PLUME_RETURN_IF_ERROR(Exec(db_,
+                             "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                             "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+  PLUME_ASSIGN_OR_RETURN(int current, SchemaVersion());
+  if (current > LatestSchemaVersion()) {
+    return FailedPrecondition("database schema version " + std::to_string(current) +
+                              " is newer than this build (" +
+                              std::to_string(LatestSchemaVersion()) + ")");
+  }
+  std::lock_guard lock(mu_);
+  for (int v = current + 1; v <= LatestSchemaVersion(); ++v) {
+    PLUME_RETURN_IF_ERROR(InTransaction(db_, [&]() -> Status {
+      PLUME_RETURN_IF_ERROR(Exec(db_, kMigrations[static_cast<size_t>(v - 1)]));
+      Stmt st(db_,
+              "INSERT INTO schema_migrations (version, applied_at) "
+              "VALUES (?, CAST(strftime('%s','now') AS INTEGER) * 1000)");
+      PLUME_RETURN_IF_ERROR(st.status());
+      st.Bind(1, int64_t{v});
+      return st.Run();
+    }).WithContext("migration " + std::to_string(v)));
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::BumpKnowledgeVersionLocked() {
+  return Exec(db_, "UPDATE kb_state SET value = value + 1 WHERE key = 'version'");
+}
+
+Result<UpsertStats> SqliteStore::UpsertDocuments(const std::vector<KnowledgeDocument>& docs,
+                                                 int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  UpsertStats stats;
+  Status s = InTransaction(db_, [&]() -> Status {
+    Stmt get(db_, "SELECT content_hash, status FROM documents WHERE id = ?");
+    PLUME_RETURN_IF_ERROR(get.status());
+    Stmt upsert(db_,
+                "INSERT INTO documents (id, fiche_id, source, kind, type, audience, title, "
+                "description, url, subject, breadcrumb, introduction, sections, links, "
+                "source_date, content_hash, status, ingested_at, updated_at) VALUES "
+                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'active',?,?) ON CONFLICT(id) DO UPDATE SET "
+                "fiche_id=excluded.fiche_id, source=excluded.source, kind=excluded.kind, "
+                "type=excluded.type, audience=excluded.audience, title=excluded.title, "
+                "description=excluded.description, url=excluded.url, subject=excluded.subject, "
+                "breadcrumb=excluded.breadcrumb, introduction=excluded.introduction, "
+                "sections=excluded.sections, links=excluded.links, "
+                "source_date=excluded.source_date, content_hash=excluded.content_hash, "
+                "status='active', updated_at=excluded.updated_at");
+    PLUME_RETURN_IF_ERROR(upsert.status());
+    for (const auto& d : docs) {
+      if (d.id.empty()) return InvalidArgument("document without id");
+      get.Reset();
+      get.Bind(1, d.id);
+      Status step;
+      bool exists = get.Step(&step);
+      PLUME_RETURN_IF_ERROR(step);
+      if (exists && get.Text(0) == d.content_hash && get.Text(1) == "active") {
+        ++stats.unchanged;
+        continue;
+      }
+      (exists ? stats.updated : stats.inserted) += 1;
+      get.Reset();
+      upsert.Reset();
+      upsert.Bind(1, d.id)
+          .Bind(2, d.fiche_id)
+          .Bind(3, d.source)
+          .Bind(4, d.kind)
+          .Bind(5, d.type)
+          .Bind(6, d.audience)
+          .Bind(7, d.title)
+          .Bind(8, d.description)
+          .Bind(9, d.url)
+          .Bind(10, d.subject)
+          .Bind(11, BreadcrumbToJson(d.breadcrumb).dump())
+          .Bind(12, d.introduction)
+          .Bind(13, SectionsToJson(d.sections).dump())
+          .Bind(14, LinksToJson(d.links).dump())
+          .Bind(15, d.source_date)
+          .Bind(16, d.content_hash)
+          .Bind(17, now_ms)
+          .Bind(18, now_ms);
+      PLUME_RETURN_IF_ERROR(upsert.Run().WithContext("upsert " + d.id));
+    }
+    if (stats.inserted + stats.updated > 0) PLUME_RETURN_IF_ERROR(BumpKnowledgeVersionLocked());
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return stats;
+}
+
+Result<int64_t> SqliteStore::MarkWithdrawn(const std::vector<std::string>& ids, int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  int64_t changed = 0;
+  Status s = InTransaction(db_, [&]() -> Status {
+    Stmt st(db_,
+            "UPDATE documents SET status = 'withdrawn', updated_at = ? "
+            "WHERE id = ? AND status = 'active'");
+    PLUME_RETURN_IF_ERROR(st.status());
+    for (const auto& id : ids) {
+      st.Reset();
+      st.Bind(1, now_ms).Bind(2, id);
+      PLUME_RETURN_IF_ERROR(st.Run());
+      changed += sqlite3_changes(db_);
+    }
+    if (changed > 0) PLUME_RETURN_IF_ERROR(BumpKnowledgeVersionLocked());
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return changed;
+}
+
+Result<KnowledgeDocument> SqliteStore::GetDocument(const std::string& id) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, id);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown document: " + id) : s;
+  return DocumentFromRow(st);
+}
+
+Result<std::vector<DocumentDigest>> SqliteStore::ListDocumentDigests(const std::string& source) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT id, content_hash, status FROM documents WHERE (? = '' OR source = ?) "
+          "ORDER BY id");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, source).Bind(2, source);
+  std::vector<DocumentDigest> out;
+  Status s;
+  while (st.Step(&s)) {
+    out.push_back({st.Text(0), st.Text(1),
+                   st.Text(2) == "withdrawn" ? DocumentStatus::kWithdrawn : DocumentStatus::kActive});
+  }
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status SqliteStore::ForEachDocument(bool include_withdrawn,
+                                    const std::function<Status(const KnowledgeDocument&)>& fn) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT " + std::string(kDocumentColumns) +
+                   " FROM documents WHERE (? = 1 OR status = 'active') ORDER BY id");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, int64_t{include_withdrawn ? 1 : 0});
+  Status s;
+  while (st.Step(&s)) {
+    PLUME_ASSIGN_OR_RETURN(KnowledgeDocument d, DocumentFromRow(st));
+    PLUME_RETURN_IF_ERROR(fn(d));
+  }
+  return s;
+}
+
+Result<int64_t> SqliteStore::CountDocuments(bool include_withdrawn) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT COUNT(*) FROM documents WHERE (? = 1 OR status = 'active')");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, int64_t{include_withdrawn ? 1 : 0});
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? Internal("COUNT returned no row") : s;
+  return st.Int(0);
+}
+
+Result<int64_t> SqliteStore::KnowledgeVersion() {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT value FROM kb_state WHERE key = 'version'");
+  PLUME_RETURN_IF_ERROR(st.status());
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? DataLoss("kb_state has no version row") : s;
+  return st.Int(0);
+}
+
+Result<int64_t> SqliteStore::CreateMessage(const Message& m) {
+  if (m.service.empty()) return InvalidArgument("message without service");
+  if (m.body.empty()) return InvalidArgument("message without body");
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "INSERT INTO messages (service, channel, sender_name, sender_email, subject, body, "
+          "received_at, status, assigned_agent, intent) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, m.service)
+      .Bind(2, ToString(m.channel))
+      .Bind(3, m.sender_name)
+      .Bind(4, m.sender_email)
+      .Bind(5, m.subject)
+      .Bind(6, m.body)
+      .Bind(7, m.received_at_ms)
+      .Bind(8, ToString(m.status))
+      .Bind(9, m.assigned_agent)
+      .Bind(10, m.intent);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Result<Message> SqliteStore::GetMessage(int64_t id) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT " + std::string(kMessageColumns) + " FROM messages WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, id);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown message: " + std::to_string(id)) : s;
+  return MessageFromRow(st);
+}
+
+Result<std::vector<Message>> SqliteStore::ListMessages(const MessageFilter& f) {
+  if (f.limit < 1 || f.limit > 1000) return InvalidArgument("limit must be between 1 and 1000");
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT " + std::string(kMessageColumns) +
+                   " FROM messages WHERE id > ? AND (?2 IS NULL OR service = ?2) AND "
+                   "(?3 IS NULL OR status = ?3) AND (?4 IS NULL OR channel = ?4) AND "
+                   "(?5 IS NULL OR received_at >= ?5) AND (?6 IS NULL OR received_at < ?6) "
+                   "ORDER BY id LIMIT ?7");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, f.after_id);
+  if (f.service) st.Bind(2, *f.service); else st.BindNull(2);
+  if (f.status) st.Bind(3, ToString(*f.status)); else st.BindNull(3);
+  if (f.channel) st.Bind(4, ToString(*f.channel)); else st.BindNull(4);
+  if (f.received_from_ms) st.Bind(5, *f.received_from_ms); else st.BindNull(5);
+  if (f.received_to_ms) st.Bind(6, *f.received_to_ms); else st.BindNull(6);
+  st.Bind(7, int64_t{f.limit});
+  std::vector<Message> out;
+  Status s;
+  while (st.Step(&s)) out.push_back(MessageFromRow(st));
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status SqliteStore::UpdateMessageStatus(int64_t id, MessageStatus status) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "UPDATE messages SET status = ? WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, ToString(status)).Bind(2, id);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  if (sqlite3_changes(db_) == 0) return NotFound("unknown message: " + std::to_string(id));
+  return Status::Ok();
+}
+
+Status SqliteStore::AssignMessage(int64_t id, const std::string& agent) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "UPDATE messages SET assigned_agent = ? WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, agent).Bind(2, id);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  if (sqlite3_changes(db_) == 0) return NotFound("unknown message: " + std::to_string(id));
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteStore::CreateDraft(const Draft& d) {
+  std::lock_guard lock(mu_);
+  {
+    Stmt check(db_, "SELECT 1 FROM messages WHERE id = ?");
+    PLUME_RETURN_IF_ERROR(check.status());
+    check.Bind(1, d.message_id);
+    Status s;
+    if (!check.Step(&s)) {
+      return s.ok() ? NotFound("unknown message: " + std::to_string(d.message_id)) : s;
+    }
+  }
+  Stmt st(db_,
+          "INSERT INTO drafts (message_id, engine, engine_version, prompt_version, text, sources, "
+          "warnings, created_at, latency_ms) VALUES (?,?,?,?,?,?,?,?,?)");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, d.message_id)
+      .Bind(2, d.engine)
+      .Bind(3, d.engine_version)
+      .Bind(4, d.prompt_version)
+      .Bind(5, d.text)
+      .Bind(6, SourcesToJson(d.sources).dump())
+      .Bind(7, json(d.warnings).dump())
+      .Bind(8, d.created_at_ms)
+      .Bind(9, d.latency_ms);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Result<Draft> SqliteStore::GetDraft(int64_t id) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT " + std::string(kDraftColumns) + " FROM drafts WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, id);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown draft: " + std::to_string(id)) : s;
+  return DraftFromRow(st);
+}
+
+Result<std::vector<Draft>> SqliteStore::ListDrafts(int64_t message_id) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT " + std::string(kDraftColumns) + " FROM drafts WHERE message_id = ? ORDER BY id");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, message_id);
+  std::vector<Draft> out;
+  Status s;
+  while (st.Step(&s)) {
+    PLUME_ASSIGN_OR_RETURN(Draft d, DraftFromRow(st));
+    out.push_back(std::move(d));
+  }
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<int64_t> SqliteStore::RecordDecision(const Decision& d) {
+  if (d.agent.empty()) return InvalidArgument("decision without agent");
+  if (d.kind != DecisionKind::kDiscarded && d.final_text.empty()) {
+    return InvalidArgument("a sent reply needs a final text");
+  }
+  if ((d.kind == DecisionKind::kAccepted || d.kind == DecisionKind::kEdited ||
+       d.kind == DecisionKind::kDiscarded) &&
+      !d.draft_id) {
+    return InvalidArgument("decision '" + std::string(ToString(d.kind)) + "' needs a draft id");
+  }
+  std::lock_guard lock(mu_);
+  int64_t id = 0;
+  Status s = InTransaction(db_, [&]() -> Status {
+    Stmt msg(db_, "SELECT 1 FROM messages WHERE id = ?");
+    PLUME_RETURN_IF_ERROR(msg.status());
+    msg.Bind(1, d.message_id);
+    Status step;
+    if (!msg.Step(&step)) {
+      return step.ok() ? NotFound("unknown message: " + std::to_string(d.message_id)) : step;
+    }
+    if (d.draft_id) {
+      Stmt dr(db_, "SELECT message_id FROM drafts WHERE id = ?");
+      PLUME_RETURN_IF_ERROR(dr.status());
+      dr.Bind(1, *d.draft_id);
+      if (!dr.Step(&step)) {
+        return step.ok() ? NotFound("unknown draft: " + std::to_string(*d.draft_id)) : step;
+      }
+      if (dr.Int(0) != d.message_id) {
+        return InvalidArgument("draft " + std::to_string(*d.draft_id) +
+                               " does not belong to message " + std::to_string(d.message_id));
+      }
+    }
+    Stmt st(db_,
+            "INSERT INTO decisions (message_id, draft_id, agent, kind, final_text, edit_distance, "
+            "decided_at) VALUES (?,?,?,?,?,?,?)");
+    PLUME_RETURN_IF_ERROR(st.status());
+    st.Bind(1, d.message_id);
+    if (d.draft_id) st.Bind(2, *d.draft_id); else st.BindNull(2);
+    st.Bind(3, d.agent)
+        .Bind(4, ToString(d.kind))
+        .Bind(5, d.final_text)
+        .Bind(6, d.edit_distance)
+        .Bind(7, d.decided_at_ms);
+    PLUME_RETURN_IF_ERROR(st.Run());
+    id = sqlite3_last_insert_rowid(db_);
+    if (d.kind != DecisionKind::kDiscarded) {
+      Stmt up(db_, "UPDATE messages SET status = 'answered' WHERE id = ?");
+      PLUME_RETURN_IF_ERROR(up.status());
+      up.Bind(1, d.message_id);
+      PLUME_RETURN_IF_ERROR(up.Run());
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
+Result<std::vector<Decision>> SqliteStore::ListDecisions(int64_t message_id) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT " + std::string(kDecisionColumns) +
+                   " FROM decisions WHERE message_id = ? ORDER BY id");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, message_id);
+  std::vector<Decision> out;
+  Status s;
+  while (st.Step(&s)) out.push_back(DecisionFromRow(st));
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace plume

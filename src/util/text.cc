@@ -1,0 +1,189 @@
+#include "util/text.h"
+
+#include <cstdint>
+
+namespace plume::util {
+namespace {
+
+// Decodes one code point at text[i]; returns its length in bytes, or 0 when malformed.
+size_t DecodeUtf8(std::string_view text, size_t i, char32_t* cp) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  const size_t n = text.size() - i;
+  unsigned char c0 = b(0);
+  if (c0 < 0x80) {
+    *cp = c0;
+    return 1;
+  }
+  auto cont = [&](size_t k) { return k < n && (b(k) & 0xC0) == 0x80; };
+  if (c0 >= 0xC2 && c0 <= 0xDF) {
+    if (!cont(1)) return 0;
+    *cp = (char32_t{c0} & 0x1F) << 6 | (b(1) & 0x3F);
+    return 2;
+  }
+  if (c0 >= 0xE0 && c0 <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    char32_t v = (char32_t{c0} & 0x0F) << 12 | (char32_t{b(1)} & 0x3F) << 6 | (b(2) & 0x3F);
+    if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    *cp = v;
+    return 3;
+  }
+  if (c0 >= 0xF0 && c0 <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    char32_t v = (char32_t{c0} & 0x07) << 18 | (char32_t{b(1)} & 0x3F) << 12 |
+                 (char32_t{b(2)} & 0x3F) << 6 | (b(3) & 0x3F);
+    if (v < 0x10000 || v > 0x10FFFF) return 0;
+    *cp = v;
+    return 4;
+  }
+  return 0;
+}
+
+void AppendUtf8(std::string* out, char32_t cp) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+bool IsSpace(char32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
+         cp == 0xA0 || cp == 0x202F || cp == 0x2009 || cp == 0x2007;
+}
+
+template <typename Fn>
+std::string MapCodePoints(std::string_view text, Fn fn) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    size_t len = DecodeUtf8(text, i, &cp);
+    if (len == 0) {
+      out.push_back(text[i]);
+      ++i;
+      continue;
+    }
+    fn(cp, &out);
+    i += len;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    size_t len = DecodeUtf8(text, i, &cp);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string NormalizeSpace(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    size_t len = DecodeUtf8(text, i, &cp);
+    if (len == 0) {
+      cp = 0xFFFD;
+      len = 1;
+    }
+    if (IsSpace(cp)) {
+      pending_space = !out.empty();
+    } else {
+      if (pending_space) out.push_back(' ');
+      pending_space = false;
+      AppendUtf8(&out, cp);
+    }
+    i += len;
+  }
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  const char* ws = " \t\r\n\f\v";
+  size_t b = text.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  size_t e = text.find_last_not_of(ws);
+  return text.substr(b, e - b + 1);
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+size_t CodePointCount(std::string_view text) {
+  size_t n = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    size_t len = DecodeUtf8(text, i, &cp);
+    i += len ? len : 1;
+    ++n;
+  }
+  return n;
+}
+
+std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+std::string ToLowerFrench(std::string_view text) {
+  return MapCodePoints(text, [](char32_t cp, std::string* out) {
+    if (cp >= 'A' && cp <= 'Z') {
+      cp += 32;
+    } else if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) {
+      cp += 32;
+    } else if (cp >= 0x100 && cp <= 0x17F && cp % 2 == 0 && cp != 0x130 && cp != 0x138) {
+      cp += 1;  // Latin Extended-A pairs: Œ (0x152) -> œ (0x153)
+    } else if (cp == 0x178) {
+      cp = 0xFF;  // Ÿ -> ÿ
+    }
+    AppendUtf8(out, cp);
+  });
+}
+
+std::string FoldAccents(std::string_view text) {
+  return MapCodePoints(text, [](char32_t cp, std::string* out) {
+    switch (cp) {
+      case 0xE0: case 0xE1: case 0xE2: case 0xE3: case 0xE4: case 0xE5: out->push_back('a'); return;
+      case 0xE7: out->push_back('c'); return;
+      case 0xE8: case 0xE9: case 0xEA: case 0xEB: out->push_back('e'); return;
+      case 0xEC: case 0xED: case 0xEE: case 0xEF: out->push_back('i'); return;
+      case 0xF1: out->push_back('n'); return;
+      case 0xF2: case 0xF3: case 0xF4: case 0xF5: case 0xF6: out->push_back('o'); return;
+      case 0xF9: case 0xFA: case 0xFB: case 0xFC: out->push_back('u'); return;
+      case 0xFD: case 0xFF: out->push_back('y'); return;
+      case 0xE6: out->append("ae"); return;
+      case 0x153: out->append("oe"); return;
+      default: AppendUtf8(out, cp);
+    }
+  });
+}
+
+}  // namespace plume::util

@@ -1,0 +1,35 @@
+// Text helpers for French UTF-8 content.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace plume::util {
+
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates, no code point > U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
+// Collapses runs of white space (ASCII and U+00A0/U+202F no-break spaces) into one ASCII space
+// and trims both ends.
+std::string NormalizeSpace(std::string_view text);
+
+// Trims ASCII white space at both ends.
+std::string_view Trim(std::string_view text);
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+
+// Number of Unicode code points; invalid bytes count one each.
+size_t CodePointCount(std::string_view text);
+
+// Returns at most `max_bytes` bytes of `text`, cut at a code point boundary.
+std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
+
+// Lower-cases ASCII letters and the Latin-1 supplement / Latin Extended-A letters used in French
+// (É -> é, Œ -> œ); other code points are copied unchanged.
+std::string ToLowerFrench(std::string_view text);
+
+// Removes French diacritics from lower-case text (é -> e, œ -> oe, ç -> c).
+std::string FoldAccents(std::string_view text);
+
+}  // namespace plume::util
