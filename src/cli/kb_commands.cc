@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 
 #include "cli/cli.h"
 #include "cli/progress_bar.h"
@@ -125,7 +126,10 @@ struct SearchArgs {
 };
 
 int RunSearch(const Context& ctx, const SearchArgs& args) {
-  SearchRequest req{args.query, args.limit, args.audience, args.source, args.resources};
+  SearchRequest req{args.query, args.limit, args.audience, args.source, args.resources, true};
+  if (args.query == "-") {  // read the query from standard input (e.g. a whole message)
+    req.query.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
   if (Status v = retrieval::ValidateSearchRequest(req); !v.ok()) return Fail(v);
   auto sw = LoadStopWords(ctx);
   if (!sw.ok()) return Fail(sw.status());
@@ -182,7 +186,8 @@ void RegisterKbCommands(CLI::App& app, Context& ctx) {
 void RegisterSearchCommands(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<SearchArgs>();
   CLI::App* search = app.add_subcommand("search", "Recherche dans les fiches (BM25, français)");
-  search->add_option("query", args->query, "Texte recherché")->required();
+  search->add_option("query", args->query, "Texte recherché (- : lu sur l'entrée standard)")
+      ->required();
   search->add_option("-n,--limit", args->limit, "Nombre de résultats (1 à 100)")
       ->capture_default_str();
   search->add_option("--audience", args->audience,

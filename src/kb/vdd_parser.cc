@@ -71,16 +71,22 @@ class FicheReader {
   // `url_base` is the fiche URL prefix ending in "/vosdroits/".
   explicit FicheReader(std::string url_base) : url_base_(std::move(url_base)) {}
 
-  void CollectInlineLinks(const json& node, std::vector<DocumentLink>* links) {
+  // Collects every link of the fiche, wherever it sits (top level, inside situations or text):
+  // online services, where to go, web links, references, related fiches and inline links.
+  void CollectLinks(const json& node, std::vector<DocumentLink>* links) {
     std::string_view name = NameOf(node);
     if (name == "LienExterne") {
       std::string url = Attr(node, "URL");
       if (!url.empty()) links->push_back({"lien_externe", InlineText(node), url, "", ""});
-    } else if (name == "LienInterne") {
+      return;
+    }
+    if (name == "LienInterne") {
       std::string id = Attr(node, "LienPublication");
       if (!id.empty()) links->push_back({"fiche_liee", InlineText(node), FicheUrl(id), id, ""});
+      return;
     }
-    for (const auto& c : Children(node)) CollectInlineLinks(c, links);
+    if (ReadLinkElement(node, links)) return;
+    for (const auto& c : Children(node)) CollectLinks(c, links);
   }
 
   std::string FicheUrl(const std::string& id) const { return url_base_ + id; }
@@ -159,7 +165,8 @@ class FicheReader {
     }
   }
 
-  void ReadTopLevelLink(const json& node, std::vector<DocumentLink>* links) {
+  // Returns true when `node` is a link element (and records it).
+  bool ReadLinkElement(const json& node, std::vector<DocumentLink>* links) {
     std::string_view name = NameOf(node);
     if (name == "ServiceEnLigne" || name == "ServiceEnLigneAlternatif" ||
         name == "ServiceEnLigneAnnexe") {
@@ -188,7 +195,10 @@ class FicheReader {
         std::string id = Attr(f, "ID");
         if (!id.empty()) links->push_back({"fiche_liee", TitleOf(f), FicheUrl(id), id, ""});
       }
+    } else {
+      return false;
     }
+    return true;
   }
 
  private:
@@ -251,15 +261,12 @@ Result<KnowledgeDocument> ParseVddFiche(std::string_view json_text, std::string_
       std::string intro;
       reader.RenderBlock(child, &intro);
       doc.introduction = std::string(util::Trim(intro));
-      reader.CollectInlineLinks(child, &doc.links);
     } else if (name == "Texte" || name == "ListeSituations") {
       reader.Walk(child, &path, &buf, &doc.sections);
       reader.Flush(path, &buf, &doc.sections);
-      reader.CollectInlineLinks(child, &doc.links);
-    } else {
-      reader.ReadTopLevelLink(child, &doc.links);
     }
   }
+  reader.CollectLinks(*pub, &doc.links);
   if (doc.title.empty()) return InvalidArgument("fiche " + doc.fiche_id + " has no dc:title");
   return doc;
 }

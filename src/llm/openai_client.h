@@ -39,9 +39,11 @@ struct OpenAiClientConfig {
   std::string default_model;            // used when ChatRequest::model is empty
   std::string default_embedding_model;  // used when Embed() gets an empty model
   int64_t connect_timeout_ms = 5'000;
-  int64_t request_timeout_ms = 120'000;     // whole call, streaming included
-  int64_t stream_idle_timeout_ms = 60'000;  // a stream without a byte for this long fails
-  int max_retries = 2;                      // extra attempts after the first one
+  int64_t request_timeout_ms = 120'000;  // whole call, streaming included
+  // A stream that receives no byte for this long (counted from the request start, then from the
+  // last byte; checked about once per second) fails with kDeadlineExceeded.
+  int64_t stream_idle_timeout_ms = 60'000;
+  int max_retries = 2;  // extra attempts after the first one
   int64_t initial_backoff_ms = 500;
   int64_t max_backoff_ms = 8'000;
   int64_t max_retry_after_ms = 30'000;

@@ -75,6 +75,19 @@ const WordSet& CivilityWords() {
   return kSet;
 }
 
+// (first byte, byte length) bucket, to skip most hash lookups for ordinary words.
+size_t Bucket(std::string_view w) {
+  return static_cast<size_t>(static_cast<unsigned char>(w[0])) * 32 + std::min<size_t>(w.size(), 31);
+}
+const std::vector<bool>& CivilityPrefilter() {
+  static const std::vector<bool> kBits = [] {
+    std::vector<bool> bits(256 * 32, false);
+    for (const std::string& w : CivilityWords()) bits[Bucket(w)] = true;
+    return bits;
+  }();
+  return kBits;
+}
+
 const WordSet& CivilityAbbreviations() {
   static const WordSet kSet =
       MakeSet({"M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Dr", "Pr", "Mgr", "Vve", "Mr",
@@ -92,14 +105,15 @@ bool IsParticle(std::string_view w) {
          w == "Al" || w == "Mac" || w == "Mc" || w == "O";
 }
 
-const std::vector<std::string_view>& ClosingFormulas() {
-  static const std::vector<std::string_view> kList = {
-      "cordialement", "salutations", "bien à vous", "respectueusement", "distinguées",
-      "distingués", "amicalement", "sincèrement", "merci d'avance", "merci d’avance",
-      "merci par avance", "bonne journée", "bonne soirée", "à bientôt", "remerciements",
-      "en vous remerciant", "bien cordialement", "respectueuses", "considération",
-  };
-  return kList;
+// Key words of closing formulas ("Cordialement", "salutations distinguées", "Bien à vous" is
+// handled separately).
+const WordSet& ClosingWords() {
+  static const WordSet kSet = MakeSet({
+      "cordialement", "salutations", "respectueusement", "distinguées", "distingués",
+      "amicalement", "sincèrement", "avance", "journée", "soirée", "bientôt", "remerciements",
+      "remerciant", "respectueuses", "considération", "cdlt", "bisous", "amitiés",
+  });
+  return kSet;
 }
 
 char32_t DecodeAt(std::string_view s, size_t pos, size_t* len) {
@@ -135,8 +149,9 @@ struct Word {
   size_t begin = 0;
   size_t end = 0;
   int letters = 0;
-  bool cap = false;       // first letter upper-case
-  bool all_caps = false;  // every letter upper-case, 2+ letters
+  bool cap = false;        // first letter upper-case
+  bool all_caps = false;   // every letter upper-case, 2+ letters
+  bool has_upper = false;  // some letter upper-case (else the word is its own lower-case form)
 };
 
 std::vector<Word> Tokenize(std::string_view text) {
@@ -159,7 +174,11 @@ std::vector<Word> Tokenize(std::string_view text) {
       cp = DecodeAt(text, i, &len);
       if (IsLetter(cp)) {
         ++w.letters;
-        if (!IsUpper(cp)) all_upper = false;
+        if (IsUpper(cp)) {
+          w.has_upper = true;
+        } else {
+          all_upper = false;
+        }
         i += len;
       } else if ((cp == '\'' || cp == 0x2019) && w.letters == 1 && w.cap && i + len < n) {
         // "N'Diaye", "O'Neill", "D'Artagnan": an apostrophe after a single capital letter joins
@@ -262,7 +281,8 @@ class Scanner {
   std::string_view Raw(size_t k) const {
     return text_.substr(words_[k].begin, words_[k].end - words_[k].begin);
   }
-  const std::string& Lower(size_t k) {
+  std::string_view Lower(size_t k) {
+    if (!words_[k].has_upper) return Raw(k);
     if (!lower_done_[k]) {
       lower_[k] = util::ToLowerFrench(Raw(k));
       lower_done_[k] = 1;
@@ -273,7 +293,7 @@ class Scanner {
     size_t from = k == 0 ? 0 : words_[k - 1].end;
     return text_.substr(from, words_[k].begin - from);
   }
-  bool IsStop(size_t k) { return StopWords().count(Lower(k)) > 0; }
+  bool IsStop(size_t k) { return StopWords().find(Lower(k)) != StopWords().end(); }
 
   // Capitalised word that can be part of a name.
   bool IsNameWord(size_t k) {
@@ -288,20 +308,24 @@ class Scanner {
   }
   bool IsCivilityAt(size_t k) {
     std::string_view raw = Raw(k);
-    if (CivilityAbbreviations().count(raw) > 0) {
+    if (words_[k].cap && raw.size() <= 4 &&
+        CivilityAbbreviations().find(raw) != CivilityAbbreviations().end()) {
       return k + 1 < words_.size() && IsAbbrevGap(GapBefore(k + 1));
     }
-    return CivilityWords().count(Lower(k)) > 0;
+    if (words_[k].letters < 2 || words_[k].letters > 12) return false;
+    std::string_view low = Lower(k);
+    if (!CivilityPrefilter()[Bucket(low)]) return false;
+    return CivilityWords().find(low) != CivilityWords().end();
   }
   bool InList(const WordSet& set, size_t k) {
-    const std::string& low = Lower(k);
-    if (set.count(low) > 0) return true;
+    std::string_view low = Lower(k);
+    if (set.find(low) != set.end()) return true;
     // Compound given names: every hyphenated part is a given name (Jean-Baptiste).
     if (&set == &first_ && low.find('-') != std::string::npos) {
       size_t start = 0;
       while (start <= low.size()) {
         size_t dash = low.find('-', start);
-        std::string_view part = std::string_view(low).substr(
+        std::string_view part = low.substr(
             start, dash == std::string::npos ? std::string::npos : dash - start);
         if (set.find(part) == set.end()) return false;
         if (dash == std::string::npos) break;
@@ -418,7 +442,7 @@ class Scanner {
         ++k;
         continue;
       }
-      const std::string& low = Lower(k);
+      std::string_view low = Lower(k);
       if ((low == "nom" || low == "prénom" || low == "prenom" || low == "noms") && k + 1 < n) {
         size_t j = k + 1;
         // Skip "et prénom", "de naissance", "d'usage" up to the colon.
@@ -449,7 +473,7 @@ class Scanner {
         }
         if (first_word + 1 == k && IsParticle(Lower(first_word))) first_word = k;
         size_t last = GrowName(k);
-        bool ambiguous = amb_.count(low) > 0;
+        bool ambiguous = amb_.find(low) != amb_.end();
         if (last > k || first_word < k || !ambiguous) {
           Emit(first_word, last);
           k = EmitCoordinated(last + 1);
@@ -458,7 +482,7 @@ class Scanner {
         }
         continue;
       }
-      if (w.letters >= 2 && InList(sur_, k) && amb_.count(low) == 0 && !IsStop(k)) {
+      if (w.letters >= 2 && InList(sur_, k) && amb_.find(low) == amb_.end() && !IsStop(k)) {
         Emit(k, k);
         k = EmitCoordinated(k + 1);
         continue;
@@ -471,17 +495,24 @@ class Scanner {
     }
   }
 
-  // "Cordialement,\nJean Dupont": the first non-empty line after a closing formula.
+  // "Cordialement,\nJean Dupont": the first non-empty line after a line holding a closing
+  // formula (found through its key word: cordialement, salutations, distinguées, ...).
   void ScanSignatures() {
-    size_t pos = 0;
-    while (pos < text_.size()) {
-      size_t nl = text_.find('\n', pos);
-      if (nl == std::string_view::npos) break;
-      std::string_view line = text_.substr(pos, nl - pos);
-      pos = nl + 1;
-      if (line.size() > 240 || !HasClosingFormula(line)) continue;
-      // Next non-empty line (skipping at most two blank lines).
-      size_t start = pos;
+    size_t done_until = 0;
+    for (size_t k = 0; k < words_.size(); ++k) {
+      if (words_[k].begin < done_until || words_[k].letters < 4 || words_[k].letters > 16) {
+        continue;
+      }
+      std::string_view low = Lower(k);
+      bool closing = ClosingWords().find(low) != ClosingWords().end();
+      if (!closing && low == "vous" && k >= 2 && Raw(k - 1) == "à") {
+        closing = Lower(k - 2) == "bien";
+      }
+      if (!closing) continue;
+      size_t nl = text_.find('\n', words_[k].end);
+      if (nl == std::string_view::npos) return;
+      done_until = nl;
+      size_t start = nl + 1;
       for (int blank = 0; blank < 3 && start < text_.size(); ++blank) {
         size_t end = text_.find('\n', start);
         if (end == std::string_view::npos) end = text_.size();
@@ -494,14 +525,6 @@ class Scanner {
         break;
       }
     }
-  }
-
-  static bool HasClosingFormula(std::string_view line) {
-    std::string low = util::ToLowerFrench(line);
-    for (std::string_view f : ClosingFormulas()) {
-      if (low.find(f) != std::string::npos) return true;
-    }
-    return false;
   }
 
   void MarkSignatureLine(size_t begin, size_t end) {

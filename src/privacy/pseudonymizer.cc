@@ -313,7 +313,14 @@ struct Pseudonymizer::Impl {
       size_t len = MatchAt(siren, text, pos);
       consider(PiiType::kSiren, len, len > 0 && IsValidSiren(rest.substr(0, len)));
     }
-    if (contiguous <= 4) {
+    // Addresses and old plates: the number is followed by (space, dash or comma and) a letter.
+    size_t after = pos + contiguous;
+    if (after < text.size() && (text[after] == ' ' || text[after] == '-' || text[after] == ',')) {
+      ++after;
+      if (after < text.size() && text[after] == ' ') ++after;
+    }
+    if (contiguous <= 4 && after < text.size() && AlnumAt(text, after) &&
+        !IsDigit(static_cast<unsigned char>(text[after]))) {
       size_t len = MatchAt(address, text, pos);
       consider(PiiType::kAddress, len, len > 0);
       len = MatchAt(plate_old, text, pos);
@@ -451,10 +458,15 @@ struct Pseudonymizer::Impl {
   }
 
   void ScanCues(std::string_view text, std::vector<Candidate>* out) const {
-    re2::StringPiece input(text);
-    re2::StringPiece cue_word;
-    while (RE2::FindAndConsume(&input, cue, &cue_word)) {
-      size_t cue_end = static_cast<size_t>(cue_word.data() - text.data()) + cue_word.size();
+    size_t pos = 0;
+    re2::StringPiece whole;
+    while (pos < text.size() &&
+           cue.Match(text, pos, text.size(), RE2::UNANCHORED, &whole, 1)) {
+      size_t cue_end = static_cast<size_t>(whole.data() - text.data()) + whole.size();
+      pos = cue_end;
+      // The match may start with the non-letter before the cue word.
+      std::string_view cue_word(whole.data(), whole.size());
+      while (!cue_word.empty() && !AlnumAt(cue_word, 0)) cue_word.remove_prefix(1);
       if (AlnumAt(text, cue_end)) continue;  // "café", "msatisfait"
       std::string low = util::ToLowerFrench(std::string_view(cue_word));
       const RE2* after = &after_birth_cue;
@@ -599,8 +611,11 @@ Result<Pseudonymized> Pseudonymizer::Pseudonymize(std::string_view text,
     auto it = index.find(key);
     if (it == index.end()) {
       int n = ++counters[static_cast<int>(s.type)];
-      std::string placeholder =
-          "[" + std::string(PlaceholderLabel(s.type)) + "_" + std::to_string(n) + "]";
+      std::string placeholder(1, '[');
+      placeholder.append(PlaceholderLabel(s.type));
+      placeholder.push_back('_');
+      placeholder.append(std::to_string(n));
+      placeholder.push_back(']');
       result.mapping.entries.push_back({placeholder, s.type, std::string(original)});
       it = index.emplace(key, result.mapping.entries.size() - 1).first;
     }

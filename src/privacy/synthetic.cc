@@ -104,6 +104,13 @@ char LuhnCheckDigit(std::string_view payload) {
   return '0';
 }
 
+std::string Pad2(int v) {
+  std::string out;
+  if (v < 10) out.push_back('0');
+  out += std::to_string(v);
+  return out;
+}
+
 std::string Group(std::string_view s, std::initializer_list<int> sizes, std::string_view sep) {
   std::string out;
   size_t pos = 0;
@@ -178,7 +185,7 @@ class Generator {
     n.push_back(rng_.Coin() ? '1' : '2');
     n += rng_.Digits(2);
     int month = 1 + rng_.Uniform(12);
-    n += (month < 10 ? "0" : "") + std::to_string(month);
+    n += Pad2(month);
     std::string dept;
     std::string dept_numeric;
     int d = rng_.Uniform(20);
@@ -191,14 +198,14 @@ class Generator {
     } else {
       int v = 1 + rng_.Uniform(95);
       if (v == 20) v = 21;
-      dept = (v < 10 ? "0" : "") + std::to_string(v);
+      dept = Pad2(v);
       dept_numeric = dept;
     }
     std::string tail = rng_.Digits(6);
     std::string numeric = n + dept_numeric + tail;
     int key = 97 - Mod97(numeric);
     if (!valid) key = key == 97 ? 1 : key + 1;
-    std::string k = (key < 10 ? "0" : "") + std::to_string(key);
+    std::string k = Pad2(key);
     std::string full = n + dept + tail + k;
     switch (rng_.Uniform(4)) {
       case 0: return Group(full, {1, 2, 2, 2, 3, 3, 2}, " ");
@@ -235,7 +242,7 @@ class Generator {
     numeric += "00";
     int check = 98 - Mod97(numeric);
     if (!valid) check = check == 98 ? 2 : check + 1;
-    std::string iban = country + (check < 10 ? "0" : "") + std::to_string(check) + bban;
+    std::string iban = country + Pad2(check) + bban;
     switch (rng_.Uniform(4)) {
       case 0: return iban;
       case 1: return Lower(Group4(iban));
@@ -290,7 +297,7 @@ class Generator {
       default: {
         int dept = 1 + rng_.Uniform(95);
         return std::to_string(100 + rng_.Uniform(9000)) + " " + std::string{letter(), letter()} +
-               " " + (dept < 10 ? "0" : "") + std::to_string(dept);
+               " " + Pad2(dept);
       }
     }
   }
@@ -299,14 +306,13 @@ class Generator {
     int day = 1 + rng_.Uniform(28);
     int month = 1 + rng_.Uniform(12);
     int year = 1940 + rng_.Uniform(66);
-    auto two = [](int v) { return (v < 10 ? "0" : "") + std::to_string(v); };
     switch (rng_.Uniform(5)) {
-      case 0: return two(day) + "/" + two(month) + "/" + std::to_string(year);
+      case 0: return Pad2(day) + "/" + Pad2(month) + "/" + std::to_string(year);
       case 1:
         return (day == 1 ? std::string("1er") : std::to_string(day)) + " " +
                std::string(kMonths[static_cast<size_t>(month - 1)]) + " " + std::to_string(year);
-      case 2: return std::to_string(year) + "-" + two(month) + "-" + two(day);
-      case 3: return two(day) + "." + two(month) + "." + two(year % 100);
+      case 2: return std::to_string(year) + "-" + Pad2(month) + "-" + Pad2(day);
+      case 3: return Pad2(day) + "." + Pad2(month) + "." + Pad2(year % 100);
       default: return std::to_string(day) + "/" + std::to_string(month) + "/" + std::to_string(year);
     }
   }

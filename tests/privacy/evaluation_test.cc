@@ -32,6 +32,39 @@ TEST(EvaluationTest, NerNames) {
       EvaluateNer(p, plume::testing::SharedDataDir() / "ner-europeana-fr" / "enp_FR.bnf.bio");
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   std::cout << report->FormatTable();
+  // Regression floor, below the measured 0.62 recall / 0.82 precision (token level); the issue's
+  // goal of 0.90 recall is NOT met on this 1906 newspaper corpus (see the privacy report).
+  const TypeScores& names = report->by_type[static_cast<int>(PiiType::kName)];
+  EXPECT_GT(names.gold, 5000);
+  EXPECT_GE(names.Recall(), 0.60);
+  EXPECT_GE(names.Precision(), 0.78);
+}
+
+TEST(EvaluationTest, RealNerSentences) {
+  Pseudonymizer p = MakePseudonymizer();
+  // Sentences of the Europeana corpus (L'Ouest-Éclair, 1906), tokens joined as in EvaluateNer.
+  std::vector<NerToken> tokens = {{"MM", false},   {".", false},          {"Sarrien", true},
+                                  {"et", false},   {"Clemenceau", true},  {"se", false},
+                                  {"sont", false}, {"entretenus", false}, {"avec", false},
+                                  {"M.", false},   {"Alphonse", true},    {"Humbert", true},
+                                  {".", false}};
+  std::vector<std::pair<size_t, size_t>> spans;
+  std::string text = JoinNerTokens(tokens, 0, tokens.size(), &spans);
+  EXPECT_EQ(text, "MM. Sarrien et Clemenceau se sont entretenus avec M. Alphonse Humbert.");
+  auto r = p.Pseudonymize(text);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->text, "MM. [NOM_1] et [NOM_2] se sont entretenus avec M. [NOM_3].");
+}
+
+TEST(EvaluationTest, SyntheticSetIsDeterministicAndLabelled) {
+  auto a = GenerateSyntheticSet(42, 20);
+  auto b = GenerateSyntheticSet(42, 20);
+  ASSERT_EQ(a.size(), 20u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].text, b[i].text);
+    EXPECT_FALSE(a[i].spans.empty());
+    for (const PiiSpan& s : a[i].spans) EXPECT_LT(s.begin, s.end);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,86 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "plume/status.h"
+#include "testing/test_util.h"
+#include "util/files.h"
+#include "util/hash.h"
+#include "util/text.h"
+
+namespace plume {
+namespace {
+
+TEST(StatusTest, OkAndErrors) {
+  EXPECT_TRUE(Status::Ok().ok());
+  Status s = NotFound("document F999");
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.ToString(), "not_found: document F999");
+  EXPECT_EQ(s.WithContext("show").message(), "show: document F999");
+}
+
+Result<int> Half(int x) {
+  if (x % 2) return InvalidArgument("odd");
+  return x / 2;
+}
+
+Result<int> Quarter(int x) {
+  PLUME_ASSIGN_OR_RETURN(int h, Half(x));
+  return Half(h);
+}
+
+TEST(StatusTest, ResultPropagation) {
+  EXPECT_EQ(*Quarter(8), 2);
+  auto r = Quarter(6);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(TextTest, Utf8Validation) {
+  EXPECT_TRUE(util::IsValidUtf8("Carte d'identité, œuvre, €, 😀"));
+  EXPECT_TRUE(util::IsValidUtf8(""));
+  EXPECT_FALSE(util::IsValidUtf8("\xff"));
+  EXPECT_FALSE(util::IsValidUtf8("caf\xc3"));          // truncated sequence
+  EXPECT_FALSE(util::IsValidUtf8("\xc0\xaf"));         // overlong '/'
+  EXPECT_FALSE(util::IsValidUtf8("\xed\xa0\x80"));     // UTF-16 surrogate
+  EXPECT_FALSE(util::IsValidUtf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
+}
+
+TEST(TextTest, NormalizeSpace) {
+  EXPECT_EQ(util::NormalizeSpace("  a \t\n b\xc2\xa0:\xe2\x80\xaf c  "), "a b : c");
+  EXPECT_EQ(util::NormalizeSpace(""), "");
+}
+
+TEST(TextTest, LowerAndFold) {
+  EXPECT_EQ(util::ToLowerFrench("ÉTÉ À ŒUVRE Ç"), "été à œuvre ç");
+  EXPECT_EQ(util::FoldAccents("été à œuvre ç"), "ete a oeuvre c");
+}
+
+TEST(TextTest, TruncateAtCodePointBoundary) {
+  std::string s = "aé";  // 'a' + 2 bytes
+  EXPECT_EQ(util::TruncateUtf8(s, 2), "a");
+  EXPECT_EQ(util::TruncateUtf8(s, 3), "aé");
+}
+
+TEST(HashTest, DeterministicAndSensitive) {
+  EXPECT_EQ(util::ContentHash("fiche"), util::ContentHash("fiche"));
+  EXPECT_NE(util::ContentHash("fiche"), util::ContentHash("fiches"));
+  EXPECT_EQ(util::ContentHash("").size(), 64u);
+}
+
+TEST(FilesTest, ReadErrors) {
+  testing::TempDir dir;
+  EXPECT_EQ(util::ReadFile(dir.path() / "missing").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(util::ReadFile(dir.path()).status().code(), StatusCode::kInvalidArgument);
+  {
+    std::ofstream(dir.path() / "big") << std::string(100, 'x');
+  }
+  EXPECT_EQ(util::ReadFile(dir.path() / "big", 10).status().code(),
+            StatusCode::kResourceExhausted);
+  ASSERT_TRUE(util::WriteFileAtomic(dir.path() / "out", "contenu").ok());
+  EXPECT_EQ(*util::ReadFile(dir.path() / "out"), "contenu");
+}
+
+}  // namespace
+}  // namespace plume
