@@ -23,7 +23,7 @@ struct EvalArgs {
   std::string queries = "../shared/data/cdtn-queries-dev.json";
   std::string baseline_pg;
   std::string json_out;
-  int depth = 30;  // results fetched per query before de-duplicating fiche ids
+  int depth = 20;  // results fetched per query before de-duplicating fiche ids
 };
 
 int Fail(const Status& s) {

@@ -70,7 +70,6 @@ Result<IndexStats> BuildIndex(Store& store, const fs::path& index_dir, const Sto
         tg.index_text_without_positions(NormalizeForIndex(d.introduction));
         for (const auto& sec : d.sections) {
           tg.index_text_without_positions(NormalizeForIndex(util::Join(sec.path, " ")));
-          tg.index_text_without_positions(NormalizeForIndex(sec.text));
         }
         std::string summary = d.description.empty() ? d.introduction : d.description;
         x.set_data(json{{"id", d.id},
