@@ -2,11 +2,16 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 
 #include "plume/status.h"
+
+namespace Xapian {
+class Stopper;
+}
 
 namespace plume::retrieval {
 
@@ -25,6 +30,11 @@ class StopWords {
  private:
   std::unordered_set<std::string> words_;
 };
+
+class StopWords;
+// Xapian stopper over `stop_words`, which must outlive it (used by the indexer and the query
+// parser, so both drop the same words). Defined in xapian_index.cc.
+std::unique_ptr<Xapian::Stopper> MakeXapianStopper(const StopWords& stop_words);
 
 // <resource_dir>/stopwords/french.txt
 std::filesystem::path StopWordsPath(const std::filesystem::path& resource_dir);

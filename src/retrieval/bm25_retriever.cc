@@ -14,15 +14,6 @@ namespace {
 
 using json = nlohmann::json;
 
-class StopperAdapter : public Xapian::Stopper {
- public:
-  explicit StopperAdapter(const StopWords& sw) : sw_(sw) {}
-  bool operator()(const std::string& term) const override { return sw_.Contains(term); }
-
- private:
-  const StopWords& sw_;
-};
-
 }  // namespace
 
 struct Bm25Retriever::Impl {
@@ -103,8 +94,8 @@ Result<std::vector<SearchHit>> Bm25Retriever::Search(const SearchRequest& reques
     Xapian::Stem stemmer("french");
     qp.set_stemmer(stemmer);
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    StopperAdapter stopper(impl_->stop_words);
-    qp.set_stopper(&stopper);
+    std::unique_ptr<Xapian::Stopper> stopper = MakeXapianStopper(impl_->stop_words);
+    qp.set_stopper(stopper.get());
     qp.set_default_op(Xapian::Query::OP_OR);
     qp.set_database(*db);
     std::string text = NormalizeForIndex(request.query);

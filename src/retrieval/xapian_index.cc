@@ -16,7 +16,7 @@ using json = nlohmann::json;
 
 constexpr size_t kMaxStoredText = 4000;  // bytes of section text kept for snippets
 
-class StopperAdapter : public Xapian::Stopper {
+class StopperAdapter final : public Xapian::Stopper {
  public:
   explicit StopperAdapter(const StopWords& sw) : sw_(sw) {}
   bool operator()(const std::string& term) const override { return sw_.Contains(term); }
@@ -34,6 +34,10 @@ void AddBooleanTerms(const KnowledgeDocument& d, std::string_view unit, Xapian::
 
 }  // namespace
 
+std::unique_ptr<Xapian::Stopper> MakeXapianStopper(const StopWords& stop_words) {
+  return std::make_unique<StopperAdapter>(stop_words);
+}
+
 Result<IndexStats> BuildIndex(Store& store, const fs::path& index_dir, const StopWords& stop_words,
                               Progress& progress) {
   IndexStats stats;
@@ -50,8 +54,8 @@ Result<IndexStats> BuildIndex(Store& store, const fs::path& index_dir, const Sto
     Xapian::WritableDatabase db(building.string(), Xapian::DB_CREATE_OR_OVERWRITE);
     Xapian::TermGenerator tg;
     tg.set_stemmer(Xapian::Stem("french"));
-    StopperAdapter stopper(stop_words);
-    tg.set_stopper(&stopper);
+    std::unique_ptr<Xapian::Stopper> stopper = MakeXapianStopper(stop_words);
+    tg.set_stopper(stopper.get());
     tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     progress.Start("Indexation (Xapian BM25)", total);
     int64_t done = 0;
