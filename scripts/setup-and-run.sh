@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release
+cmake --build --preset release --target plume
 ./build/release/apps/plume --data-dir var kb ingest
 exec ./build/release/apps/plume --data-dir var serve --host 127.0.0.1 --port "${PLUME_PORT:-8080}"
