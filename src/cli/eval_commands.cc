@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <iostream>
 
 #include "cli/cli.h"
+#include "cli/common.h"
 #include "eval/pg_fts_baseline.h"
 #include "eval/retrieval_eval.h"
 #include "retrieval/bm25_retriever.h"
@@ -25,11 +25,6 @@ struct EvalArgs {
   std::string json_out;
   int depth = 20;  // results fetched per query before de-duplicating fiche ids
 };
-
-int Fail(const Status& s) {
-  std::cerr << "erreur : " << s.ToString() << "\n";
-  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
-}
 
 json MetricsJson(const eval::Metrics& m) {
   return {{"queries", m.queries},
@@ -59,9 +54,9 @@ void PrintTable(const std::vector<std::pair<std::string, eval::Metrics>>& rows) 
 
 int RunEvalRetrieval(const Context& ctx, const EvalArgs& args) {
   auto store = SqliteStore::Open(ctx.DbPath());
-  if (!store.ok()) return Fail(store.status());
+  if (!store.ok()) return ReportFailure(store.status());
   auto set = eval::LoadCdtnQueries(args.queries, **store);
-  if (!set.ok()) return Fail(set.status());
+  if (!set.ok()) return ReportFailure(set.status());
   const auto& st = set->stats;
   fmt::print("Jeu de requêtes : {} groupes, {} variantes, {} requêtes évaluées\n", st.clusters,
              st.variants, st.queries_kept);
@@ -69,12 +64,10 @@ int RunEvalRetrieval(const Context& ctx, const EvalArgs& args) {
              "associées\n",
              st.refs_in_corpus, st.refs_mapped, st.unmapped.size());
   for (const auto& [source, n] : st.refs_by_source) fmt::print("  {:<26} {}\n", source, n);
-  if (set->queries.empty()) return Fail(FailedPrecondition("no query with a mapped reference"));
+  if (set->queries.empty()) return ReportFailure(FailedPrecondition("no query with a mapped reference"));
 
-  auto sw = retrieval::StopWords::Load(retrieval::StopWordsPath(ctx.resource_dir));
-  if (!sw.ok()) return Fail(sw.status());
-  auto retriever = retrieval::Bm25Retriever::Open(ctx.IndexDir(), std::move(sw).value());
-  if (!retriever.ok()) return Fail(retriever.status());
+  auto retriever = OpenRetriever(ctx);
+  if (!retriever.ok()) return ReportFailure(retriever.status());
   auto plume_rank = [&](const std::string& q) -> Result<std::vector<std::string>> {
     SearchRequest req;
     req.query = q;
@@ -91,9 +84,9 @@ int RunEvalRetrieval(const Context& ctx, const EvalArgs& args) {
 
   if (!args.baseline_pg.empty()) {
     auto pg = eval::PgFtsBaseline::Connect(args.baseline_pg);
-    if (!pg.ok()) return Fail(pg.status());
+    if (!pg.ok()) return ReportFailure(pg.status());
     auto rows_loaded = (*pg)->Load(**store);
-    if (!rows_loaded.ok()) return Fail(rows_loaded.status());
+    if (!rows_loaded.ok()) return ReportFailure(rows_loaded.status());
     fmt::print("PostgreSQL : {} fiches chargées (configuration french, ts_rank_cd)\n",
                *rows_loaded);
     auto pg_rank = [&](const std::string& q) { return (*pg)->Search(q, args.depth); };
@@ -119,7 +112,7 @@ int RunEvalRetrieval(const Context& ctx, const EvalArgs& args) {
                 {"systems", json::object()}};
     for (const auto& [name, m] : rows) out["systems"][name] = MetricsJson(m);
     Status w = util::WriteFileAtomic(args.json_out, out.dump(2) + "\n");
-    if (!w.ok()) return Fail(w);
+    if (!w.ok()) return ReportFailure(w);
     fmt::print("Résultats JSON : {}\n", args.json_out);
   }
   return 0;

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "cli/cli.h"
+#include "cli/common.h"
 #include "cli/progress_bar.h"
 #include "kb/ingest.h"
 #include "plume/clock.h"
@@ -20,11 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int Fail(const Status& s) {
-  std::cerr << "erreur : " << s.ToString() << "\n";
-  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
-}
-
 Result<std::unique_ptr<SqliteStore>> OpenStore(const Context& ctx) {
   std::error_code ec;
   fs::create_directories(ctx.data_dir, ec);
@@ -32,16 +28,12 @@ Result<std::unique_ptr<SqliteStore>> OpenStore(const Context& ctx) {
   return SqliteStore::Open(ctx.DbPath());
 }
 
-Result<retrieval::StopWords> LoadStopWords(const Context& ctx) {
-  return retrieval::StopWords::Load(retrieval::StopWordsPath(ctx.resource_dir));
-}
-
 int RunIndex(const Context& ctx, Store& store) {
   auto sw = LoadStopWords(ctx);
-  if (!sw.ok()) return Fail(sw.status());
+  if (!sw.ok()) return ReportFailure(sw.status());
   ProgressBar bar(!ctx.quiet);
   auto stats = retrieval::BuildIndex(store, ctx.IndexDir(), *sw, bar);
-  if (!stats.ok()) return Fail(stats.status());
+  if (!stats.ok()) return ReportFailure(stats.status());
   fmt::print("Index : {} documents, {} unités indexées (version {}) dans {}\n", stats->documents,
              stats->units, stats->knowledge_version, ctx.IndexDir());
   return 0;
@@ -58,7 +50,7 @@ struct IngestArgs {
 
 int RunIngest(const Context& ctx, const IngestArgs& args) {
   auto store = OpenStore(ctx);
-  if (!store.ok()) return Fail(store.status());
+  if (!store.ok()) return ReportFailure(store.status());
   kb::IngestOptions opt;
   if (!args.no_vdd) opt.vdd_dir = args.vdd_dir;
   if (!args.no_travail) opt.travail_dir = args.travail_dir;
@@ -66,7 +58,7 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
   SystemClock clock;
   ProgressBar bar(!ctx.quiet);
   auto report = kb::Ingest(**store, opt, clock, bar);
-  if (!report.ok()) return Fail(report.status());
+  if (!report.ok()) return ReportFailure(report.status());
   fmt::print(
       "Ingestion : {} fichiers lus, {} documents ({} nouveaux, {} modifiés, {} inchangés, "
       "{} retirés) en {:.1f} s\n",
@@ -84,9 +76,9 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
 
 int RunShow(const Context& ctx, const std::string& id) {
   auto store = OpenStore(ctx);
-  if (!store.ok()) return Fail(store.status());
+  if (!store.ok()) return ReportFailure(store.status());
   auto doc = (*store)->GetDocument(id);
-  if (!doc.ok()) return Fail(doc.status());
+  if (!doc.ok()) return ReportFailure(doc.status());
   fmt::print("{} — {}\n{}\nmodifiée le {} ; {}\n\n", doc->id, doc->title, doc->url,
              doc->source_date, doc->status == DocumentStatus::kActive ? "active" : "retirée");
   if (!doc->introduction.empty()) fmt::print("{}\n\n", doc->introduction);
@@ -102,13 +94,13 @@ int RunShow(const Context& ctx, const std::string& id) {
 
 int RunStats(const Context& ctx) {
   auto store = OpenStore(ctx);
-  if (!store.ok()) return Fail(store.status());
+  if (!store.ok()) return ReportFailure(store.status());
   auto active = (*store)->CountDocuments(false);
   auto all = (*store)->CountDocuments(true);
   auto version = (*store)->KnowledgeVersion();
-  if (!active.ok()) return Fail(active.status());
-  if (!all.ok()) return Fail(all.status());
-  if (!version.ok()) return Fail(version.status());
+  if (!active.ok()) return ReportFailure(active.status());
+  if (!all.ok()) return ReportFailure(all.status());
+  if (!version.ok()) return ReportFailure(version.status());
   auto indexed = retrieval::IndexedKnowledgeVersion(ctx.IndexDir());
   fmt::print("Documents actifs : {}\nDocuments retirés : {}\nVersion de la base : {}\n", *active,
              *all - *active, *version);
@@ -130,13 +122,11 @@ int RunSearch(const Context& ctx, const SearchArgs& args) {
   if (args.query == "-") {  // read the query from standard input (e.g. a whole message)
     req.query.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
-  if (Status v = retrieval::ValidateSearchRequest(req); !v.ok()) return Fail(v);
-  auto sw = LoadStopWords(ctx);
-  if (!sw.ok()) return Fail(sw.status());
-  auto retriever = retrieval::Bm25Retriever::Open(ctx.IndexDir(), std::move(sw).value());
-  if (!retriever.ok()) return Fail(retriever.status());
+  if (Status v = retrieval::ValidateSearchRequest(req); !v.ok()) return ReportFailure(v);
+  auto retriever = OpenRetriever(ctx);
+  if (!retriever.ok()) return ReportFailure(retriever.status());
   auto hits = (*retriever)->Search(req);
-  if (!hits.ok()) return Fail(hits.status());
+  if (!hits.ok()) return ReportFailure(hits.status());
   if (hits->empty()) fmt::print("Aucun résultat.\n");
   int rank = 0;
   for (const auto& h : *hits) {
@@ -171,7 +161,7 @@ void RegisterKbCommands(CLI::App& app, Context& ctx) {
   CLI::App* index = kb->add_subcommand("index", "Reconstruit l'index de recherche Xapian");
   index->callback([&ctx] {
     auto store = OpenStore(ctx);
-    ctx.exit_code = store.ok() ? RunIndex(ctx, **store) : Fail(store.status());
+    ctx.exit_code = store.ok() ? RunIndex(ctx, **store) : ReportFailure(store.status());
   });
 
   auto show_id = std::make_shared<std::string>();

@@ -3,9 +3,9 @@
 #include <fmt/core.h>
 
 #include <csignal>
-#include <iostream>
 
 #include "cli/cli.h"
+#include "cli/common.h"
 #include "http/server.h"
 #include "retrieval/bm25_retriever.h"
 #include "store/sqlite/sqlite_store.h"
@@ -25,17 +25,16 @@ void OnSignal(int) {
   if (g_server) g_server->Stop();
 }
 
+// A server that cannot start is a runtime failure (exit 1), whatever the cause.
 int Fail(const Status& s) {
-  std::cerr << "erreur : " << s.ToString() << "\n";
+  PrintError(s);
   return 1;
 }
 
 int RunServe(const Context& ctx, const ServeArgs& args) {
   auto store = SqliteStore::Open(ctx.DbPath());
   if (!store.ok()) return Fail(store.status());
-  auto sw = retrieval::StopWords::Load(retrieval::StopWordsPath(ctx.resource_dir));
-  if (!sw.ok()) return Fail(sw.status());
-  auto retriever = retrieval::Bm25Retriever::Open(ctx.IndexDir(), std::move(sw).value());
+  auto retriever = OpenRetriever(ctx);
   if (!retriever.ok()) return Fail(retriever.status());
   http::Server server(**store, **retriever, {args.host, args.port, args.web_dir, 1 << 20});
   if (Status s = server.Bind(); !s.ok()) return Fail(s);

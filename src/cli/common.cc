@@ -1,0 +1,23 @@
+#include "cli/common.h"
+
+#include <iostream>
+
+namespace plume::cli {
+
+void PrintError(const Status& s) { std::cerr << "erreur : " << s.ToString() << "\n"; }
+
+int ReportFailure(const Status& s) {
+  PrintError(s);
+  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
+}
+
+Result<retrieval::StopWords> LoadStopWords(const Context& ctx) {
+  return retrieval::StopWords::Load(retrieval::StopWordsPath(ctx.resource_dir));
+}
+
+Result<std::unique_ptr<retrieval::Bm25Retriever>> OpenRetriever(const Context& ctx) {
+  PLUME_ASSIGN_OR_RETURN(retrieval::StopWords sw, LoadStopWords(ctx));
+  return retrieval::Bm25Retriever::Open(ctx.IndexDir(), std::move(sw));
+}
+
+}  // namespace plume::cli
