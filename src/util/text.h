@@ -10,6 +10,9 @@ namespace plume::util {
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, no code point > U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 
+// Appends the UTF-8 encoding of code point `cp` (precondition: cp <= U+10FFFF, not a surrogate).
+void AppendUtf8(std::string* out, char32_t cp);
+
 // Collapses runs of white space (ASCII and U+00A0/U+202F no-break spaces) into one ASCII space
 // and trims both ends.
 std::string NormalizeSpace(std::string_view text);
