@@ -29,6 +29,7 @@ int RunCli(int argc, char** argv) {
   RegisterEvalCommands(app, *eval, ctx);
   RegisterServeCommands(app, ctx);
   RegisterPrivacyCommands(app, *eval, ctx);
+  RegisterDraftCommands(app, *eval, ctx);
 
   try {
     app.parse(argc, argv);

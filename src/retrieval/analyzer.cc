@@ -1,5 +1,7 @@
 #include "retrieval/analyzer.h"
 
+#include <xapian.h>
+
 #include "util/files.h"
 #include "util/text.h"
 
@@ -41,6 +43,27 @@ Result<StopWords> StopWords::Load(const std::filesystem::path& file) {
 
 std::filesystem::path StopWordsPath(const std::filesystem::path& resource_dir) {
   return resource_dir / "stopwords" / "french.txt";
+}
+
+std::vector<std::string> StemmedTerms(std::string_view text, const StopWords& stop_words) {
+  Xapian::Stem stem("french");  // one per call: a Stem is not safe to share between threads
+  std::string normalized = NormalizeForIndex(text);
+  std::vector<std::string> terms;
+  std::string word;
+  auto flush = [&] {
+    if (word.size() > 1 && !stop_words.Contains(word)) terms.push_back(stem(word));
+    word.clear();
+  };
+  for (char c : normalized) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u >= 0x80) {
+      word += c;
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return terms;
 }
 
 }  // namespace plume::retrieval

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "plume/status.h"
 
@@ -31,7 +32,11 @@ class StopWords {
   std::unordered_set<std::string> words_;
 };
 
-class StopWords;
+// Stemmed French terms of `text` in order (duplicates kept): NormalizeForIndex, split on
+// anything but letters and digits, stop words and one-letter words dropped, Snowball French stem.
+// Used to score sentences against a message the way the index scores documents. Thread-safe.
+std::vector<std::string> StemmedTerms(std::string_view text, const StopWords& stop_words);
+
 // Xapian stopper over `stop_words`, which must outlive it (used by the indexer and the query
 // parser, so both drop the same words). Defined in xapian_index.cc.
 std::unique_ptr<Xapian::Stopper> MakeXapianStopper(const StopWords& stop_words);

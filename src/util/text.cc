@@ -1,6 +1,8 @@
 #include "util/text.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 
 namespace plume::util {
 namespace {
@@ -144,6 +146,37 @@ size_t CodePointCount(std::string_view text) {
     ++n;
   }
   return n;
+}
+
+std::u32string DecodeCodePoints(std::string_view text) {
+  std::u32string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    size_t len = DecodeUtf8(text, i, &cp);
+    out.push_back(len ? cp : U'\uFFFD');
+    i += len ? len : 1;
+  }
+  return out;
+}
+
+int64_t EditDistance(std::string_view a, std::string_view b) {
+  std::u32string x = DecodeCodePoints(a);
+  std::u32string y = DecodeCodePoints(b);
+  if (x.size() < y.size()) std::swap(x, y);
+  std::vector<int64_t> row(y.size() + 1);
+  for (size_t j = 0; j <= y.size(); ++j) row[j] = static_cast<int64_t>(j);
+  for (size_t i = 1; i <= x.size(); ++i) {
+    int64_t diagonal = row[0];
+    row[0] = static_cast<int64_t>(i);
+    for (size_t j = 1; j <= y.size(); ++j) {
+      int64_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[y.size()];
 }
 
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {

@@ -1,6 +1,7 @@
 // Text helpers for French UTF-8 content.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,13 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 
 // Number of Unicode code points; invalid bytes count one each.
 size_t CodePointCount(std::string_view text);
+
+// Decodes `text` into code points; each invalid byte becomes one U+FFFD.
+std::u32string DecodeCodePoints(std::string_view text);
+
+// Levenshtein distance between `a` and `b` counted in Unicode code points ("é" counts one).
+// O(|a|·|b|) time, O(min) memory.
+int64_t EditDistance(std::string_view a, std::string_view b);
 
 // Returns at most `max_bytes` bytes of `text`, cut at a code point boundary.
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);

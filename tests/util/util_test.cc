@@ -84,3 +84,14 @@ TEST(FilesTest, ReadErrors) {
 
 }  // namespace
 }  // namespace plume
+
+TEST(TextTest, EditDistanceCountsCodePoints) {
+  EXPECT_EQ(plume::util::EditDistance("", ""), 0);
+  EXPECT_EQ(plume::util::EditDistance("abc", ""), 3);
+  EXPECT_EQ(plume::util::EditDistance("", "é"), 1);
+  EXPECT_EQ(plume::util::EditDistance("chat", "chats"), 1);
+  EXPECT_EQ(plume::util::EditDistance("résumé", "resume"), 2);
+  EXPECT_EQ(plume::util::EditDistance("kitten", "sitting"), 3);
+  EXPECT_EQ(plume::util::EditDistance("sitting", "kitten"), 3);
+  EXPECT_EQ(plume::util::EditDistance("Madame,", "Madame, Monsieur,"), 10);
+}

@@ -1,0 +1,54 @@
+#include "cli/draft_setup.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace plume::cli {
+
+void AddDraftOptions(CLI::App& cmd, DraftArgs& args) {
+  cmd.add_option("--llm-url", args.llm_url,
+                 "URL d'une API compatible OpenAI (Albert, vLLM, Ollama, llama.cpp), ex. "
+                 "http://127.0.0.1:8000/v1")
+      ->envname("PLUME_LLM_URL");
+  cmd.add_option("--llm-model", args.llm_model, "Modèle à utiliser")->envname("PLUME_LLM_MODEL");
+  cmd.add_option("--llm-key-env", args.llm_key_env,
+                 "Variable d'environnement contenant la clé d'API")
+      ->capture_default_str();
+  cmd.add_option("--llm-timeout", args.llm_timeout_s, "Délai maximal d'une réponse du modèle (s)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600));
+  cmd.add_option("--default-engine", args.default_engine,
+                 "Moteur par défaut : embedded ou generative")
+      ->check(CLI::IsMember({"embedded", "generative"}));
+  cmd.add_option("--agency", args.agency_file,
+                 "Profil de l'administration (TOML : nom, signature, contacts)");
+  cmd.add_option("--prompt-version", args.prompt_version, "Version des invites du moteur génératif")
+      ->capture_default_str();
+}
+
+Result<std::unique_ptr<draft::DraftService>> OpenDraftService(
+    const Context& ctx, const DraftArgs& args, Store& store, const Retriever& retriever,
+    const retrieval::StopWords& stop_words, const Clock& clock) {
+  draft::DraftServiceConfig c;
+  c.resource_dir = ctx.resource_dir;
+  c.prompt_version = args.prompt_version;
+  c.default_engine = args.default_engine;
+  if (!args.agency_file.empty()) {
+    c.agency_file = args.agency_file;
+  } else if (std::filesystem::exists(std::filesystem::path(ctx.data_dir) / "agency.toml")) {
+    c.agency_file = std::filesystem::path(ctx.data_dir) / "agency.toml";
+  }
+  if (!args.llm_url.empty()) {
+    llm::OpenAiClientConfig l;
+    l.base_url = args.llm_url;
+    l.default_model = args.llm_model;
+    if (const char* key = std::getenv(args.llm_key_env.c_str())) l.api_key = key;
+    l.request_timeout_ms = int64_t{args.llm_timeout_s} * 1000;
+    l.stream_idle_timeout_ms = std::min<int64_t>(l.request_timeout_ms, 30'000);
+    c.llm = l;
+    c.generative.model = args.llm_model;
+  }
+  return draft::DraftService::Create(store, retriever, stop_words, clock, std::move(c));
+}
+
+}  // namespace plume::cli
