@@ -11,7 +11,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libxapian-dev libre2-dev libsodium-dev libcurl4-openssl-dev libssl-dev
   libpq-dev postgresql-15 nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
-  libtomlplusplus-dev libkainjow-mustache-dev
+  libtomlplusplus-dev libkainjow-mustache-dev libfasttext-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

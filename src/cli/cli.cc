@@ -30,6 +30,7 @@ int RunCli(int argc, char** argv) {
   RegisterServeCommands(app, ctx);
   RegisterPrivacyCommands(app, *eval, ctx);
   RegisterDraftCommands(app, *eval, ctx);
+  RegisterIntentCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -28,6 +28,7 @@ void RegisterEvalCommands(CLI::App& app, CLI::App& eval, Context& ctx);
 void RegisterServeCommands(CLI::App& app, Context& ctx);
 void RegisterPrivacyCommands(CLI::App& app, CLI::App& eval, Context& ctx);
 void RegisterDraftCommands(CLI::App& app, CLI::App& eval, Context& ctx);
+void RegisterIntentCommands(CLI::App& app, Context& ctx);
 
 // Builds the whole command tree and runs it. Returns the process exit code.
 int RunCli(int argc, char** argv);

@@ -1,0 +1,82 @@
+#include "intent/corrections.h"
+
+#include <cstdio>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "plume/intent.h"
+#include "util/files.h"
+#include "util/hash.h"
+#include "util/text.h"
+
+namespace plume::intent {
+
+using json = nlohmann::json;
+
+Status AppendCorrection(const std::filesystem::path& file, const Taxonomy& taxonomy,
+                        IntentCorrection c, const Clock& clock) {
+  if (c.text.empty() || c.text.size() > kMaxIntentTextBytes || !util::IsValidUtf8(c.text)) {
+    return InvalidArgument("texte de correction vide, trop long ou pas en UTF-8 valide");
+  }
+  if (NormalizeForIntent(c.text).empty()) {
+    return InvalidArgument("le texte de correction ne contient aucun mot");
+  }
+  if (!taxonomy.Contains(c.label)) {
+    return InvalidArgument("intention inconnue « " + c.label + " »");
+  }
+  if (!util::IsValidUtf8(c.agent) || !util::IsValidUtf8(c.predicted)) {
+    return InvalidArgument("agent ou intention prédite pas en UTF-8 valide");
+  }
+  c.at_ms = clock.NowMillis();
+  std::string line = json{{"text", c.text},
+                          {"label", c.label},
+                          {"predicted", c.predicted},
+                          {"agent", c.agent},
+                          {"at_ms", c.at_ms}}
+                         .dump() +
+                     "\n";
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  std::FILE* f = std::fopen(file.c_str(), "ab");
+  if (f == nullptr) return Unavailable("cannot open " + file.string());
+  bool ok = std::fwrite(line.data(), 1, line.size(), f) == line.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok) return Unavailable("cannot write " + file.string());
+  return Status::Ok();
+}
+
+Result<std::vector<LabeledExample>> LoadCorrections(const std::filesystem::path& file,
+                                                    const Taxonomy& taxonomy, int64_t* skipped) {
+  std::vector<LabeledExample> out;
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return out;
+  PLUME_ASSIGN_OR_RETURN(std::string text, util::ReadFile(file));
+  size_t start = 0;
+  int line_no = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view line = util::Trim(std::string_view(text).substr(start, nl - start));
+    start = nl + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string() ||
+        !j.contains("label") || !j["label"].is_string()) {
+      return DataLoss(file.string() + ", ligne " + std::to_string(line_no) +
+                      " : correction illisible");
+    }
+    std::string label = j["label"];
+    if (!taxonomy.Contains(label)) {
+      if (skipped != nullptr) ++*skipped;
+      continue;
+    }
+    std::string t = j["text"];
+    out.push_back({t, label, "correction:" + util::ContentHash(t).substr(0, 16), "correction", ""});
+  }
+  return out;
+}
+
+}  // namespace plume::intent
