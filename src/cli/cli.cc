@@ -21,6 +21,9 @@ int RunCli(int argc, char** argv) {
   app.add_option("--resources", ctx.resource_dir, "Dossier des ressources (mots vides, gabarits)")
       ->capture_default_str();
   app.add_flag("-q,--quiet", ctx.quiet, "Pas de barre de progression");
+  app.add_option("--database-url", ctx.database_url,
+                 "Base : URL postgresql:// ou chemin SQLite (défaut : <data-dir>/plume.db)")
+      ->envname("PLUME_DATABASE_URL");
 
   CLI::App* eval = app.add_subcommand("eval", "Évaluations (recherche, pseudonymisation)");
   eval->require_subcommand(1);
@@ -31,6 +34,9 @@ int RunCli(int argc, char** argv) {
   RegisterPrivacyCommands(app, *eval, ctx);
   RegisterDraftCommands(app, *eval, ctx);
   RegisterIntentCommands(app, ctx);
+  RegisterMigrateCommands(app, ctx);
+  RegisterChannelCommands(app, ctx);
+  RegisterAccountCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

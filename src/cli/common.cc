@@ -1,6 +1,9 @@
 #include "cli/common.h"
 
+#include <filesystem>
 #include <iostream>
+
+#include "store/factory/store_factory.h"
 
 namespace plume::cli {
 
@@ -9,6 +12,17 @@ void PrintError(const Status& s) { std::cerr << "erreur : " << s.ToString() << "
 int ReportFailure(const Status& s) {
   PrintError(s);
   return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
+}
+
+Result<std::unique_ptr<Store>> OpenConfiguredStore(const Context& ctx) {
+  if (!ctx.database_url.empty()) return OpenStore(ctx.database_url);
+  std::error_code ec;
+  std::filesystem::create_directories(ctx.data_dir, ec);
+  if (ec) {
+    return Unavailable("impossible de créer le dossier de données " + ctx.data_dir + " : " +
+                       ec.message());
+  }
+  return OpenStore(ctx.DbPath());
 }
 
 Result<retrieval::StopWords> LoadStopWords(const Context& ctx) {

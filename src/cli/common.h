@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "plume/status.h"
+#include "plume/store.h"
 #include "retrieval/analyzer.h"
 #include "retrieval/bm25_retriever.h"
 
@@ -16,6 +17,10 @@ void PrintError(const Status& s);
 // PrintError, then the exit code: 2 for bad input (invalid argument, unknown id or path),
 // 1 for any other failure.
 int ReportFailure(const Status& s);
+
+// The store named by --database-url (PostgreSQL URL or SQLite path), else <data-dir>/plume.db
+// (the data folder is created if needed). Errors: those of plume::OpenStore.
+Result<std::unique_ptr<Store>> OpenConfiguredStore(const Context& ctx);
 
 // The French stop words of ctx.resource_dir.
 Result<retrieval::StopWords> LoadStopWords(const Context& ctx);

@@ -11,7 +11,6 @@
 #include "cli/common.h"
 #include "cli/draft_setup.h"
 #include "eval/draft_eval.h"
-#include "store/sqlite/sqlite_store.h"
 #include "util/files.h"
 #include "util/text.h"
 
@@ -53,7 +52,7 @@ int RunDraft(const Context& ctx, DraftCmdArgs args) {
   if (args.text == "-") {
     args.text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
-  auto store = SqliteStore::Open(ctx.DbPath());
+  auto store = OpenConfiguredStore(ctx);
   if (!store.ok()) return ReportFailure(store.status());
   auto stop_words = LoadStopWords(ctx);
   if (!stop_words.ok()) return ReportFailure(stop_words.status());
@@ -114,7 +113,7 @@ int RunEvalDrafts(const Context& ctx, const EvalDraftArgs& args) {
   if (args.limit > 0 && static_cast<size_t>(args.limit) < items->size()) {
     items->resize(args.limit);
   }
-  auto store = SqliteStore::Open(ctx.DbPath());
+  auto store = OpenConfiguredStore(ctx);
   if (!store.ok()) return ReportFailure(store.status());
   auto stop_words = LoadStopWords(ctx);
   if (!stop_words.ok()) return ReportFailure(stop_words.status());

@@ -11,7 +11,6 @@
 #include "eval/pg_fts_baseline.h"
 #include "eval/retrieval_eval.h"
 #include "retrieval/bm25_retriever.h"
-#include "store/sqlite/sqlite_store.h"
 #include "util/files.h"
 
 namespace plume::cli {
@@ -53,7 +52,7 @@ void PrintTable(const std::vector<std::pair<std::string, eval::Metrics>>& rows) 
 }
 
 int RunEvalRetrieval(const Context& ctx, const EvalArgs& args) {
-  auto store = SqliteStore::Open(ctx.DbPath());
+  auto store = OpenConfiguredStore(ctx);
   if (!store.ok()) return ReportFailure(store.status());
   auto set = eval::LoadCdtnQueries(args.queries, **store);
   if (!set.ok()) return ReportFailure(set.status());

@@ -19,7 +19,6 @@
 #include "intent/router.h"
 #include "intent/taxonomy.h"
 #include "plume/clock.h"
-#include "store/sqlite/sqlite_store.h"
 #include "util/files.h"
 
 namespace plume::cli {
@@ -144,9 +143,9 @@ intent::IntentPredictFn FastTextFn(const intent::FastTextClassifier& clf) {
 int RunTrain(const Context& ctx, const IntentArgs& args) {
   auto taxonomy = LoadTaxonomy(ctx);
   if (!taxonomy.ok()) return ReportFailure(taxonomy.status());
-  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<Store> store;
   if (!args.data.no_fiches) {
-    auto s = SqliteStore::Open(ctx.DbPath());
+    auto s = OpenConfiguredStore(ctx);
     if (!s.ok()) return ReportFailure(s.status());
     store = std::move(s).value();
   }
@@ -214,7 +213,7 @@ int RunEval(const Context& ctx, const IntentArgs& args) {
   }
   auto taxonomy = LoadTaxonomy(ctx);
   if (!taxonomy.ok()) return ReportFailure(taxonomy.status());
-  auto store = SqliteStore::Open(ctx.DbPath());
+  auto store = OpenConfiguredStore(ctx);
   if (!store.ok()) return ReportFailure(store.status());
   DataArgs data = args.data;
   data.no_corrections = true;  // corrections are training-only

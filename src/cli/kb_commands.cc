@@ -13,20 +13,12 @@
 #include "plume/clock.h"
 #include "retrieval/bm25_retriever.h"
 #include "retrieval/xapian_index.h"
-#include "store/sqlite/sqlite_store.h"
 #include "util/text.h"
 
 namespace plume::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-Result<std::unique_ptr<SqliteStore>> OpenStore(const Context& ctx) {
-  std::error_code ec;
-  fs::create_directories(ctx.data_dir, ec);
-  if (ec) return Unavailable("cannot create data folder " + ctx.data_dir + ": " + ec.message());
-  return SqliteStore::Open(ctx.DbPath());
-}
 
 int RunIndex(const Context& ctx, Store& store) {
   auto sw = LoadStopWords(ctx);
@@ -49,7 +41,7 @@ struct IngestArgs {
 };
 
 int RunIngest(const Context& ctx, const IngestArgs& args) {
-  auto store = OpenStore(ctx);
+  auto store = OpenConfiguredStore(ctx);
   if (!store.ok()) return ReportFailure(store.status());
   kb::IngestOptions opt;
   if (!args.no_vdd) opt.vdd_dir = args.vdd_dir;
@@ -75,7 +67,7 @@ int RunIngest(const Context& ctx, const IngestArgs& args) {
 }
 
 int RunShow(const Context& ctx, const std::string& id) {
-  auto store = OpenStore(ctx);
+  auto store = OpenConfiguredStore(ctx);
   if (!store.ok()) return ReportFailure(store.status());
   auto doc = (*store)->GetDocument(id);
   if (!doc.ok()) return ReportFailure(doc.status());
@@ -93,7 +85,7 @@ int RunShow(const Context& ctx, const std::string& id) {
 }
 
 int RunStats(const Context& ctx) {
-  auto store = OpenStore(ctx);
+  auto store = OpenConfiguredStore(ctx);
   if (!store.ok()) return ReportFailure(store.status());
   auto active = (*store)->CountDocuments(false);
   auto all = (*store)->CountDocuments(true);
@@ -160,7 +152,7 @@ void RegisterKbCommands(CLI::App& app, Context& ctx) {
 
   CLI::App* index = kb->add_subcommand("index", "Reconstruit l'index de recherche Xapian");
   index->callback([&ctx] {
-    auto store = OpenStore(ctx);
+    auto store = OpenConfiguredStore(ctx);
     ctx.exit_code = store.ok() ? RunIndex(ctx, **store) : ReportFailure(store.status());
   });
 

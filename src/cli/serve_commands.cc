@@ -1,14 +1,17 @@
 // `plume serve`: runs the HTTP server on the embedded defaults.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/draft_setup.h"
 #include "http/server.h"
+#include "intent/fasttext_classifier.h"
+#include "intent/model_registry.h"
+#include "plume/clock.h"
 #include "retrieval/bm25_retriever.h"
-#include "store/sqlite/sqlite_store.h"
 
 namespace plume::cli {
 namespace {
@@ -17,6 +20,8 @@ struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string web_dir = "web/dist";
+  bool secure_cookies = false;
+  DraftArgs draft;
 };
 
 http::Server* g_server = nullptr;  // for the signal handler only
@@ -32,11 +37,32 @@ int Fail(const Status& s) {
 }
 
 int RunServe(const Context& ctx, const ServeArgs& args) {
-  auto store = SqliteStore::Open(ctx.DbPath());
+  auto store = OpenConfiguredStore(ctx);
   if (!store.ok()) return Fail(store.status());
+  auto stop_words = LoadStopWords(ctx);
+  if (!stop_words.ok()) return Fail(stop_words.status());
   auto retriever = OpenRetriever(ctx);
   if (!retriever.ok()) return Fail(retriever.status());
-  http::Server server(**store, **retriever, {args.host, args.port, args.web_dir, 1 << 20});
+  SystemClock clock;
+  auto drafter = OpenDraftService(ctx, args.draft, **store, **retriever, *stop_words, clock);
+  if (!drafter.ok()) return Fail(drafter.status());
+  std::unique_ptr<intent::FastTextClassifier> classifier;
+  intent::ModelRegistry models(std::filesystem::path(ctx.data_dir) / "intent");
+  if (auto active = models.Active(); active.ok()) {
+    auto loaded = models.Load(*active, -1);
+    if (!loaded.ok()) return Fail(loaded.status());
+    classifier = std::move(loaded).value();
+  } else {
+    fmt::print("Aucun modèle d'intention ({}) : les messages ne seront pas classés "
+               "(plume intent train).\n", active.status().message());
+  }
+  http::ServerOptions options;
+  options.host = args.host;
+  options.port = args.port;
+  options.web_dir = args.web_dir;
+  options.secure_cookies = args.secure_cookies;
+  options.intent_classifier = classifier.get();
+  http::Server server(**store, **retriever, drafter->get(), clock, options);
   if (Status s = server.Bind(); !s.ok()) return Fail(s);
   g_server = &server;
   std::signal(SIGINT, OnSignal);
@@ -57,6 +83,9 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
   serve->add_option("--port", args->port, "Port (0 = libre)")->capture_default_str();
   serve->add_option("--web", args->web_dir, "Dossier de l'interface construite")
       ->capture_default_str();
+  serve->add_flag("--secure-cookies", args->secure_cookies,
+                  "Cookie de session « Secure » (derrière un proxy TLS)");
+  AddDraftOptions(*serve, args->draft);
   serve->callback([&ctx, args] { ctx.exit_code = RunServe(ctx, *args); });
 }
 

@@ -13,13 +13,19 @@ namespace {
 
 namespace mst = kainjow::mustache;
 
+// An empty text is false, so "{{#appel}} {{appel}}{{/appel}}" prints nothing without a name
+// (kainjow, like the mustache spec, treats every string as true).
+mst::data Text(const std::string& s) {
+  return s.empty() ? mst::data(mst::data::type::bool_false) : mst::data(s);
+}
+
 mst::data Links(const std::vector<LinkSlot>& links) {
   mst::data list{mst::data::type::list};
   for (const auto& l : links) {
     mst::data item;
-    item.set("titre", l.titre);
-    item.set("url", l.url);
-    item.set("note", l.note);
+    item.set("titre", Text(l.titre));
+    item.set("url", Text(l.url));
+    item.set("note", Text(l.note));
     list.push_back(item);
   }
   return list;
@@ -27,23 +33,23 @@ mst::data Links(const std::vector<LinkSlot>& links) {
 
 mst::data ToData(const ReplySlots& s) {
   mst::data d;
-  d.set("appel", s.appel);
-  d.set("civilite", s.civilite);
-  d.set("objet", s.objet);
-  d.set("titre_fiche", s.titre_fiche);
-  d.set("url_fiche", s.url_fiche);
-  d.set("date_fiche", s.date_fiche);
-  d.set("corps", s.corps);
-  d.set("signature", s.signature);
-  d.set("service", s.service);
+  d.set("appel", Text(s.appel));
+  d.set("civilite", Text(s.civilite));
+  d.set("objet", Text(s.objet));
+  d.set("titre_fiche", Text(s.titre_fiche));
+  d.set("url_fiche", Text(s.url_fiche));
+  d.set("date_fiche", Text(s.date_fiche));
+  d.set("corps", Text(s.corps));
+  d.set("signature", Text(s.signature));
+  d.set("service", Text(s.service));
   d.set("services_en_ligne", Links(s.services_en_ligne));
   d.set("ou_s_adresser", Links(s.ou_s_adresser));
   d.set("sources", Links(s.sources));
   mst::data extraits{mst::data::type::list};
   for (const auto& e : s.extraits) {
     mst::data item;
-    item.set("titre", e.titre);
-    item.set("texte", e.texte);
+    item.set("titre", Text(e.titre));
+    item.set("texte", Text(e.texte));
     extraits.push_back(item);
   }
   d.set("extraits", extraits);

@@ -3,40 +3,276 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
-
+#include <atomic>
+#include <charconv>
 #include <chrono>
+#include <csignal>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <thread>
 
+#include "auth/tokens.h"
+#include "http/openapi.h"
+#include "http/text_metrics.h"
 #include "util/text.h"
 
 namespace plume::http {
 namespace {
 
 using json = nlohmann::json;
+using auth::Principal;
 
-int HttpStatusFor(StatusCode code) {
-  switch (code) {
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kAlreadyExists: return 409;
-    case StatusCode::kFailedPrecondition: return 409;
-    case StatusCode::kResourceExhausted: return 429;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kDeadlineExceeded: return 504;
-    default: return 500;
-  }
-}
+constexpr std::string_view kSessionCookie = "plume_session";
+constexpr int kMaxListLimit = 200;
+constexpr size_t kMaxShortField = 1024;
+
+// An error as the API reports it: HTTP status, contract code, French message.
+struct ApiError {
+  int status;
+  std::string code;
+  std::string message;
+};
+
+// Per-request data for the access log; a request is handled on one worker thread from routing
+// to logging.
+struct RequestLog {
+  std::chrono::steady_clock::time_point start{};
+  std::string principal;
+};
+thread_local RequestLog t_log;
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 void SendJson(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  res.set_content(Dump(body), "application/json; charset=utf-8");
 }
 
-void SendError(httplib::Response& res, const Status& s) {
-  SendJson(res, HttpStatusFor(s.code()),
-           {{"error", {{"code", StatusCodeName(s.code())}, {"message", s.message()}}}});
+json ErrorBody(const ApiError& e) {
+  return {{"error", {{"code", e.code}, {"message", e.message}}}};
+}
+
+void SendError(httplib::Response& res, const ApiError& e) { SendJson(res, e.status, ErrorBody(e)); }
+
+// Maps a Status to the contract. Statuses built by the handlers and the authenticator carry French
+// messages; backend failures (database, drafter internals) get a generic French message and their
+// detail goes to the log only.
+ApiError FromStatus(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+      return {400, "invalid_argument", s.message()};
+    case StatusCode::kUnauthenticated:
+      return {401, "unauthenticated", s.message()};
+    case StatusCode::kPermissionDenied:
+      return {403, "forbidden", s.message()};
+    case StatusCode::kNotFound:
+      return {404, "not_found", s.message()};
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+      return {409, "conflict", s.message()};
+    case StatusCode::kResourceExhausted:
+      return {429, "rate_limited", s.message()};
+    case StatusCode::kUnavailable:
+      spdlog::warn("unavailable: {}", s.message());
+      return {503, "unavailable", "Service momentanément indisponible, réessayez plus tard."};
+    case StatusCode::kDeadlineExceeded:
+      spdlog::warn("deadline exceeded: {}", s.message());
+      return {503, "unavailable", "Le délai de réponse est dépassé, réessayez plus tard."};
+    default:
+      spdlog::error("internal error: {}", s.ToString());
+      return {500, "internal", "Erreur interne du serveur."};
+  }
+}
+
+void SendStatus(httplib::Response& res, const Status& s) { SendError(res, FromStatus(s)); }
+
+// A store failure in a handler: not-found and invalid-argument statuses of the store carry English
+// text, so they are reworded; everything else goes through FromStatus.
+void SendStoreError(httplib::Response& res, const Status& s) {
+  if (s.code() == StatusCode::kNotFound) {
+    return SendError(res, {404, "not_found", "Ressource introuvable."});
+  }
+  if (s.code() == StatusCode::kInvalidArgument) {
+    spdlog::info("store rejected a value: {}", s.message());
+    return SendError(res, {400, "invalid_argument", "Valeur refusée par la base de données."});
+  }
+  SendStatus(res, s);
+}
+
+ApiError MessageNotFound() { return {404, "not_found", "Message introuvable."}; }
+ApiError DraftNotFound() { return {404, "not_found", "Brouillon introuvable."}; }
+ApiError Forbidden(std::string m) { return {403, "forbidden", std::move(m)}; }
+ApiError BadArgument(std::string m) { return {400, "invalid_argument", std::move(m)}; }
+ApiError TooLarge() {
+  return {413, "payload_too_large", "Le texte dépasse la taille maximale autorisée."};
+}
+
+std::optional<int64_t> ParseId(std::string_view s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+// The JSON object in the request body. An empty body is {} when `allow_empty`.
+std::optional<json> ParseObject(const httplib::Request& req, httplib::Response& res,
+                                bool allow_empty) {
+  if (req.body.empty()) {
+    if (allow_empty) return json::object();
+    SendError(res, {400, "invalid_json", "Le corps de la requête doit être un objet JSON."});
+    return std::nullopt;
+  }
+  json j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) {
+    SendError(res, {400, "invalid_json",
+                    "Le corps de la requête n'est pas du JSON valide (ou pas de l'UTF-8)."});
+    return std::nullopt;
+  }
+  if (!j.is_object()) {
+    SendError(res, {400, "invalid_json", "Le corps de la requête doit être un objet JSON."});
+    return std::nullopt;
+  }
+  return j;
+}
+
+// Reads an optional string field. Sends 400 and returns false when it has another type.
+bool GetString(const json& body, const char* key, std::string* out, httplib::Response& res) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return true;
+  if (!it->is_string()) {
+    SendError(res, BadArgument(std::string("Le champ « ") + key +
+                               " » doit être une chaîne de caractères."));
+    return false;
+  }
+  *out = it->get<std::string>();
+  return true;
+}
+
+bool GetInt(const json& body, const char* key, std::optional<int64_t>* out,
+            httplib::Response& res) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return true;
+  if (!it->is_number_integer()) {
+    SendError(res, BadArgument(std::string("Le champ « ") + key + " » doit être un entier."));
+    return false;
+  }
+  *out = it->get<int64_t>();
+  return true;
+}
+
+bool RequireShort(const std::string& value, const char* key, httplib::Response& res) {
+  if (value.size() > kMaxShortField) {
+    SendError(res, BadArgument(std::string("Le champ « ") + key + " » est trop long."));
+    return false;
+  }
+  return true;
+}
+
+std::string CookieValue(const httplib::Request& req, std::string_view name) {
+  const std::string header = req.get_header_value("Cookie");
+  std::string_view rest = header;
+  while (!rest.empty()) {
+    size_t semi = rest.find(';');
+    std::string_view part = util::Trim(rest.substr(0, semi));
+    rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+    size_t eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name) {
+      return std::string(part.substr(eq + 1));
+    }
+  }
+  return "";
+}
+
+json AgentJson(const Agent& a) {
+  return {{"id", a.id},
+          {"login", a.login},
+          {"display_name", a.display_name},
+          {"role", ToString(a.role)},
+          {"service", a.service}};
+}
+
+json MessageJson(const Message& m) {
+  return {{"id", m.id},
+          {"service", m.service},
+          {"channel", ToString(m.channel)},
+          {"sender_name", m.sender_name},
+          {"sender_email", m.sender_email},
+          {"subject", m.subject},
+          {"body", m.body},
+          {"received_at", FormatIsoUtc(m.received_at_ms)},
+          {"status", ToString(m.status)},
+          {"assigned_agent", m.assigned_agent},
+          {"intent", m.intent}};
+}
+
+json DraftJson(const Draft& d) {
+  json sources = json::array();
+  for (const auto& s : d.sources) {
+    sources.push_back({{"document_id", s.document_id},
+                       {"title", s.title},
+                       {"url", s.url},
+                       {"source_date", s.source_date}});
+  }
+  return {{"id", d.id},
+          {"message_id", d.message_id},
+          {"engine", d.engine},
+          {"engine_version", d.engine_version},
+          {"prompt_version", d.prompt_version},
+          {"text", d.text},
+          {"sources", sources},
+          {"warnings", d.warnings},
+          {"created_at", FormatIsoUtc(d.created_at_ms)},
+          {"latency_ms", d.latency_ms}};
+}
+
+json DecisionJson(const Decision& d) {
+  return {{"id", d.id},
+          {"message_id", d.message_id},
+          {"draft_id", d.draft_id ? json(*d.draft_id) : json(nullptr)},
+          {"agent", d.agent},
+          {"kind", ToString(d.kind)},
+          {"final_text", d.final_text},
+          {"edit_distance", d.edit_distance},
+          {"decided_at", FormatIsoUtc(d.decided_at_ms)}};
+}
+
+json AuditJson(const AuditEntry& e) {
+  return {{"id", e.id},
+          {"at", FormatIsoUtc(e.at_ms)},
+          {"service", e.service},
+          {"agent", e.agent},
+          {"action", e.action},
+          {"message_id", e.message_id ? json(*e.message_id) : json(nullptr)},
+          {"draft_id", e.draft_id ? json(*e.draft_id) : json(nullptr)},
+          {"engine", e.engine},
+          {"prompt_version", e.prompt_version},
+          {"sources", e.sources},
+          {"decision", e.decision},
+          {"final_text", e.final_text},
+          {"detail", e.detail}};
+}
+
+json CountsJson(const MessageCounts& c) {
+  return {{"new", c.new_messages},
+          {"in_progress", c.in_progress},
+          {"answered", c.answered},
+          {"closed", c.closed}};
+}
+
+std::vector<std::string> SourceIds(const Draft& d) {
+  std::vector<std::string> ids;
+  for (const auto& s : d.sources) ids.push_back(s.document_id);
+  return ids;
+}
+
+std::string SseEvent(std::string_view event, const json& data) {
+  return "event: " + std::string(event) + "\ndata: " + Dump(data) + "\n\n";
+}
+
+bool IsStateChanging(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
 constexpr const char* kFallbackPage = R"html(<!doctype html>
@@ -45,126 +281,794 @@ constexpr const char* kFallbackPage = R"html(<!doctype html>
 <body><main>
 <h1>Plume</h1>
 <p>Le serveur fonctionne. L'interface web n'est pas construite : lancez le script d'installation.</p>
-<form action="/api/search"><label for="q">Rechercher dans les fiches</label>
-<input id="q" name="q" required><button type="submit">Rechercher</button></form>
 </main></body></html>
 )html";
+
+enum class Access {
+  kAgent,         // agent session only (tokens get 403)
+  kAgentOrToken,  // agent session or API token
+};
 
 }  // namespace
 
 struct Server::Impl {
   Store& store;
   const Retriever& retriever;
+  Drafter* drafter;
+  const Clock& clock;
   ServerOptions options;
+  auth::Authenticator authenticator;
   httplib::Server server;
   int port = 0;
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> listen_entered{false};
+  std::atomic<bool> listen_done{false};
 
-  Impl(Store& s, const Retriever& r, ServerOptions o)
-      : store(s), retriever(r), options(std::move(o)) {}
+  Impl(Store& s, const Retriever& r, Drafter* d, const Clock& c, ServerOptions o)
+      : store(s),
+        retriever(r),
+        drafter(d),
+        clock(c),
+        options(std::move(o)),
+        authenticator(s, c, options.auth) {}
 
-  void Routes() {
-    server.set_payload_max_length(options.max_body_bytes);
-    server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
-                                    std::exception_ptr ep) {
-      std::string what = "unexpected error";
-      try {
-        if (ep) std::rethrow_exception(ep);
-      } catch (const std::exception& e) {
-        what = e.what();
-      } catch (...) {
+  // Authenticates the request; on failure sends the error and returns nullopt. Cookie sessions
+  // must carry the CSRF token on state-changing methods.
+  std::optional<Principal> Authenticate(const httplib::Request& req, httplib::Response& res,
+                                        Access access) {
+    const std::string authz = req.get_header_value("Authorization");
+    Result<Principal> p = Unauthenticated("Authentification requise : veuillez vous connecter.");
+    bool by_cookie = false;
+    if (!authz.empty()) {
+      if (authz.rfind("Bearer ", 0) != 0) {
+        SendError(res, {401, "unauthenticated", "En-tête Authorization invalide."});
+        return std::nullopt;
       }
-      spdlog::error("handler exception: {}", what);
-      SendError(res, Internal("internal error"));
-    });
-    server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      spdlog::info("{{\"method\":\"{}\",\"path\":\"{}\",\"status\":{},\"remote\":\"{}\"}}",
-                   req.method, req.path, res.status, req.remote_addr);
-    });
-    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty()) return;
-      Status s = res.status == 404   ? NotFound("no such route")
-                 : res.status == 413 ? ResourceExhausted("request body too large")
-                                     : InvalidArgument("bad request");
-      int code = res.status;
-      SendError(res, s);
-      res.status = code;
-    });
-
-    server.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
-      auto version = store.KnowledgeVersion();
-      auto docs = store.CountDocuments(false);
-      if (!version.ok()) return SendError(res, version.status());
-      if (!docs.ok()) return SendError(res, docs.status());
-      SendJson(res, 200,
-               {{"status", "ok"}, {"knowledge_version", *version}, {"documents", *docs}});
-    });
-
-    server.Get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
-      SearchRequest sr;
-      sr.query = req.get_param_value("q");
-      if (req.has_param("limit")) {
-        try {
-          sr.limit = std::stoi(req.get_param_value("limit"));
-        } catch (const std::exception&) {
-          return SendError(res, InvalidArgument("limit must be an integer"));
-        }
-      }
-      sr.audience = req.get_param_value("audience");
-      sr.source = req.get_param_value("source");
-      auto hits = retriever.Search(sr);
-      if (!hits.ok()) return SendError(res, hits.status());
-      json out = json::array();
-      for (const auto& h : *hits) {
-        out.push_back({{"document_id", h.document_id},
-                       {"fiche_id", h.fiche_id},
-                       {"title", h.title},
-                       {"url", h.url},
-                       {"section", h.section_path},
-                       {"source_date", h.source_date},
-                       {"score", h.score},
-                       {"snippet", h.snippet}});
-      }
-      SendJson(res, 200, {{"results", out}});
-    });
-
-    server.Get(R"(/api/documents/([a-z]+)/([A-Za-z0-9]+))",
-               [this](const httplib::Request& req, httplib::Response& res) {
-                 std::string id = std::string(req.matches[1]) + "/" + std::string(req.matches[2]);
-                 auto doc = store.GetDocument(id);
-                 if (!doc.ok()) return SendError(res, doc.status());
-                 json sections = json::array();
-                 for (const auto& s : doc->sections) {
-                   sections.push_back({{"path", s.path}, {"text", s.text}});
-                 }
-                 json links = json::array();
-                 for (const auto& l : doc->links) {
-                   links.push_back({{"kind", l.kind}, {"title", l.title}, {"url", l.url}});
-                 }
-                 SendJson(res, 200,
-                          {{"id", doc->id},
-                           {"title", doc->title},
-                           {"url", doc->url},
-                           {"type", doc->type},
-                           {"source_date", doc->source_date},
-                           {"status", doc->status == DocumentStatus::kActive ? "active"
-                                                                              : "withdrawn"},
-                           {"introduction", doc->introduction},
-                           {"sections", sections},
-                           {"links", links}});
-               });
-
-    if (!options.web_dir.empty() && std::filesystem::is_directory(options.web_dir)) {
-      server.set_mount_point("/", options.web_dir.string());
+      p = authenticator.AuthenticateBearer(util::Trim(std::string_view(authz).substr(7)));
     } else {
-      server.Get("/", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content(kFallbackPage, "text/html; charset=utf-8");
-      });
+      std::string secret = CookieValue(req, kSessionCookie);
+      if (!secret.empty()) {
+        p = authenticator.AuthenticateSession(secret);
+        by_cookie = true;
+      }
     }
+    if (!p.ok()) {
+      SendStatus(res, p.status());
+      return std::nullopt;
+    }
+    t_log.principal = p->Name();
+    if (access == Access::kAgent && !p->is_agent()) {
+      SendError(res, Forbidden("Cette action est réservée à un agent connecté."));
+      return std::nullopt;
+    }
+    if (by_cookie && IsStateChanging(req.method) &&
+        !auth::ConstantTimeEquals(req.get_header_value("X-CSRF-Token"), p->csrf_token)) {
+      SendError(res, {403, "csrf", "Jeton CSRF absent ou invalide : rechargez la page."});
+      return std::nullopt;
+    }
+    return std::move(p).value();
   }
+
+  static bool CanSee(const Principal& p, const std::string& service) {
+    return p.is_admin() || p.service == service;
+  }
+
+  // The message if it exists and the caller may see it; otherwise sends 404 (also for another
+  // service's message, so ids cannot be probed).
+  std::optional<Message> VisibleMessage(const Principal& p, int64_t id, httplib::Response& res) {
+    auto m = store.GetMessage(id);
+    if (!m.ok()) {
+      if (m.status().code() == StatusCode::kNotFound) {
+        SendError(res, MessageNotFound());
+      } else {
+        SendStoreError(res, m.status());
+      }
+      return std::nullopt;
+    }
+    if (!CanSee(p, m->service)) {
+      SendError(res, MessageNotFound());
+      return std::nullopt;
+    }
+    return std::move(m).value();
+  }
+
+  std::optional<Draft> VisibleDraft(const Principal& p, int64_t id, httplib::Response& res,
+                                    Message* message) {
+    auto d = store.GetDraft(id);
+    if (!d.ok()) {
+      if (d.status().code() == StatusCode::kNotFound) {
+        SendError(res, DraftNotFound());
+      } else {
+        SendStoreError(res, d.status());
+      }
+      return std::nullopt;
+    }
+    auto m = store.GetMessage(d->message_id);
+    if (!m.ok() || !CanSee(p, m->service)) {
+      SendError(res, DraftNotFound());
+      return std::nullopt;
+    }
+    *message = std::move(m).value();
+    return std::move(d).value();
+  }
+
+  std::string SessionCookie(const std::string& secret, int64_t max_age_s) const {
+    std::string c = std::string(kSessionCookie) + "=" + secret +
+                    "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + std::to_string(max_age_s);
+    if (options.secure_cookies) c += "; Secure";
+    return c;
+  }
+
+  void Routes();
+  void AuthRoutes();
+  void MessageRoutes();
+  void DraftRoutes();
+  void AdminRoutes();
+  void KnowledgeRoutes();
+  void StaticRoutes();
+
+  void HandleListMessages(const httplib::Request& req, httplib::Response& res);
+  void HandleCreateMessage(const httplib::Request& req, httplib::Response& res);
+  void HandleCreateDraft(const httplib::Request& req, httplib::Response& res);
+  void HandleReply(const httplib::Request& req, httplib::Response& res);
+  // Generates a draft for `message` and stores it with its audit line.
+  Result<Draft> GenerateAndStore(const Principal& p, const Message& message, DraftRequest request);
 };
 
-Server::Server(Store& store, const Retriever& retriever, ServerOptions options)
-    : impl_(std::make_unique<Impl>(store, retriever, std::move(options))) {
+void Server::Impl::Routes() {
+  server.set_payload_max_length(options.max_body_bytes);
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unexpected error";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("handler exception: {}", what);
+        SendError(res, {500, "internal", "Erreur interne du serveur."});
+      });
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    t_log.start = std::chrono::steady_clock::now();
+    t_log.principal.clear();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    double ms = 0;
+    if (t_log.start != std::chrono::steady_clock::time_point{}) {
+      ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_log.start)
+               .count();
+    }
+    // req.path never includes the query string, so no token or search text reaches the log.
+    spdlog::info(
+        "{{\"method\":\"{}\",\"path\":{},\"status\":{},\"ms\":{:.2f},\"agent\":{},"
+        "\"remote\":\"{}\"}}",
+        req.method, Dump(json(req.path)), res.status, ms, Dump(json(t_log.principal)),
+        req.remote_addr);
+    t_log = RequestLog{};
+  });
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    int code = res.status;
+    ApiError e = code == 404   ? ApiError{404, "not_found", "Adresse inconnue."}
+                 : code == 413 ? ApiError{413, "payload_too_large",
+                                          "La requête dépasse la taille maximale autorisée."}
+                               : ApiError{code, "invalid_argument", "Requête invalide."};
+    SendError(res, e);
+    res.status = code;
+  });
+
+  server.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
+    auto version = store.KnowledgeVersion();
+    auto docs = store.CountDocuments(false);
+    if (!version.ok()) return SendStoreError(res, version.status());
+    if (!docs.ok()) return SendStoreError(res, docs.status());
+    SendJson(res, 200, {{"status", "ok"}, {"knowledge_version", *version}, {"documents", *docs}});
+  });
+  server.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(OpenApiDocument(), "application/json; charset=utf-8");
+  });
+
+  AuthRoutes();
+  MessageRoutes();
+  DraftRoutes();
+  AdminRoutes();
+  KnowledgeRoutes();
+  StaticRoutes();
+}
+
+void Server::Impl::AuthRoutes() {
+  server.Post("/api/auth/login", [this](const httplib::Request& req, httplib::Response& res) {
+    auto body = ParseObject(req, res, false);
+    if (!body) return;
+    std::string login, password;
+    if (!GetString(*body, "login", &login, res) || !GetString(*body, "password", &password, res)) {
+      return;
+    }
+    if (login.empty() || password.empty()) {
+      return SendError(res, BadArgument("Identifiant et mot de passe obligatoires."));
+    }
+    auto r = authenticator.Login(login, password);
+    if (!r.ok()) return SendStatus(res, r.status());
+    t_log.principal = r->agent.login;
+    res.set_header("Set-Cookie",
+                   SessionCookie(r->session_secret, options.auth.session_ttl_ms / 1000));
+    res.set_header("Cache-Control", "no-store");
+    SendJson(res, 200, {{"agent", AgentJson(r->agent)}, {"csrf_token", r->csrf_token}});
+  });
+
+  server.Post("/api/auth/logout", [this](const httplib::Request& req, httplib::Response& res) {
+    auto p = Authenticate(req, res, Access::kAgent);
+    if (!p) return;
+    if (Status s = authenticator.Logout(CookieValue(req, kSessionCookie)); !s.ok()) {
+      return SendStoreError(res, s);
+    }
+    res.set_header("Set-Cookie", SessionCookie("", 0));
+    res.status = 204;
+  });
+
+  server.Get("/api/auth/me", [this](const httplib::Request& req, httplib::Response& res) {
+    auto p = Authenticate(req, res, Access::kAgent);
+    if (!p) return;
+    res.set_header("Cache-Control", "no-store");
+    SendJson(res, 200, {{"agent", AgentJson(p->agent)}, {"csrf_token", p->csrf_token}});
+  });
+}
+
+void Server::Impl::HandleListMessages(const httplib::Request& req, httplib::Response& res) {
+  auto p = Authenticate(req, res, Access::kAgentOrToken);
+  if (!p) return;
+  MessageFilter f;
+  f.limit = 50;
+  std::string service = p->service;
+  if (req.has_param("service")) {
+    std::string wanted = req.get_param_value("service");
+    if (!p->is_admin() && wanted != p->service) {
+      return SendError(res,
+                       Forbidden("Vous ne pouvez consulter que les messages de votre service."));
+    }
+    service = wanted;
+  } else if (p->is_admin()) {
+    service.clear();  // all services
+  }
+  if (!service.empty()) f.service = service;
+  if (req.has_param("status")) {
+    MessageStatus st;
+    if (!ParseMessageStatus(req.get_param_value("status"), &st)) {
+      return SendError(res, BadArgument("Statut inconnu (new, in_progress, answered, closed)."));
+    }
+    f.status = st;
+  }
+  if (req.has_param("channel")) {
+    Channel ch;
+    if (!ParseChannel(req.get_param_value("channel"), &ch)) {
+      return SendError(res, BadArgument("Canal inconnu (api, web_form, feedback, email, import)."));
+    }
+    f.channel = ch;
+  }
+  for (const char* key : {"from", "to"}) {
+    if (!req.has_param(key)) continue;
+    auto t = ParseIsoUtc(req.get_param_value(key));
+    if (!t) {
+      return SendError(res, BadArgument(std::string("Le paramètre « ") + key +
+                                        " » doit être une date ISO 8601 UTC "
+                                        "(ex. 2026-11-23T10:15:00Z)."));
+    }
+    (std::string_view(key) == "from" ? f.received_from_ms : f.received_to_ms) = *t;
+  }
+  if (req.has_param("after_id")) {
+    std::string v = req.get_param_value("after_id");
+    auto id = v == "0" ? std::optional<int64_t>(0) : ParseId(v);
+    if (!id) return SendError(res, BadArgument("after_id doit être un entier positif."));
+    f.after_id = *id;
+  }
+  if (req.has_param("limit")) {
+    auto limit = ParseId(req.get_param_value("limit"));
+    if (!limit || *limit > kMaxListLimit) {
+      return SendError(res, BadArgument("limit doit être un entier entre 1 et 200."));
+    }
+    f.limit = static_cast<int>(*limit);
+  }
+  const int wanted = f.limit;
+  f.limit = wanted + 1;  // one more row tells whether a next page exists
+  auto messages = store.ListMessages(f);
+  if (!messages.ok()) return SendStoreError(res, messages.status());
+  auto counts = store.CountMessagesByStatus(service);
+  if (!counts.ok()) return SendStoreError(res, counts.status());
+  json next = nullptr;
+  if (messages->size() > static_cast<size_t>(wanted)) {
+    messages->resize(static_cast<size_t>(wanted));
+    next = messages->back().id;
+  }
+  json list = json::array();
+  for (const auto& m : *messages) list.push_back(MessageJson(m));
+  SendJson(res, 200,
+           {{"messages", list}, {"next_after_id", next}, {"counts", CountsJson(*counts)}});
+}
+
+void Server::Impl::HandleCreateMessage(const httplib::Request& req, httplib::Response& res) {
+  auto p = Authenticate(req, res, Access::kAgentOrToken);
+  if (!p) return;
+  auto body = ParseObject(req, res, false);
+  if (!body) return;
+  Message m;
+  std::string channel, received_at, service;
+  if (!GetString(*body, "channel", &channel, res) ||
+      !GetString(*body, "sender_name", &m.sender_name, res) ||
+      !GetString(*body, "sender_email", &m.sender_email, res) ||
+      !GetString(*body, "subject", &m.subject, res) || !GetString(*body, "body", &m.body, res) ||
+      !GetString(*body, "received_at", &received_at, res) ||
+      !GetString(*body, "service", &service, res)) {
+    return;
+  }
+  if (!RequireShort(m.sender_name, "sender_name", res) ||
+      !RequireShort(m.sender_email, "sender_email", res) ||
+      !RequireShort(m.subject, "subject", res) || !RequireShort(service, "service", res)) {
+    return;
+  }
+  if (util::Trim(m.body).empty()) {
+    return SendError(res, BadArgument("Le champ « body » est obligatoire et non vide."));
+  }
+  if (m.body.size() > options.max_message_bytes) return SendError(res, TooLarge());
+  if (!channel.empty() && !ParseChannel(channel, &m.channel)) {
+    return SendError(res, BadArgument("Canal inconnu (api, web_form, feedback, email, import)."));
+  }
+  m.received_at_ms = clock.NowMillis();
+  if (!received_at.empty()) {
+    auto t = ParseIsoUtc(received_at);
+    if (!t) return SendError(res, BadArgument("received_at doit être une date ISO 8601 UTC."));
+    m.received_at_ms = *t;
+  }
+  m.service = service.empty() ? p->service : service;
+  if (!CanSee(*p, m.service)) {
+    return SendError(res, Forbidden("Impossible de créer un message dans un autre service."));
+  }
+  if (options.intent_classifier) {
+    std::string text = m.subject.empty() ? m.body : m.subject + "\n" + m.body;
+    auto predicted =
+        options.intent_classifier->Predict(util::TruncateUtf8(text, kMaxIntentTextBytes), 1);
+    // A text the model cannot read (no word it knows) goes to a human, like a low confidence.
+    m.intent = predicted.ok() ? predicted->label : std::string(kToQualifyIntent);
+  }
+  auto id = store.CreateMessage(m);
+  if (!id.ok()) return SendStoreError(res, id.status());
+  m.id = *id;
+  SendJson(res, 201, {{"message", MessageJson(m)}});
+}
+
+void Server::Impl::MessageRoutes() {
+  server.Get("/api/messages", [this](const httplib::Request& req, httplib::Response& res) {
+    HandleListMessages(req, res);
+  });
+  server.Post("/api/messages", [this](const httplib::Request& req, httplib::Response& res) {
+    HandleCreateMessage(req, res);
+  });
+
+  server.Get(
+      R"(/api/messages/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+        auto p = Authenticate(req, res, Access::kAgentOrToken);
+        if (!p) return;
+        auto id = ParseId(req.matches[1].str());
+        if (!id) return SendError(res, MessageNotFound());
+        auto m = VisibleMessage(*p, *id, res);
+        if (!m) return;
+        auto drafts = store.ListDrafts(*id);
+        if (!drafts.ok()) return SendStoreError(res, drafts.status());
+        auto decisions = store.ListDecisions(*id);
+        if (!decisions.ok()) return SendStoreError(res, decisions.status());
+        json dj = json::array(), cj = json::array();
+        for (const auto& d : *drafts) dj.push_back(DraftJson(d));
+        for (const auto& d : *decisions) cj.push_back(DecisionJson(d));
+        SendJson(res, 200, {{"message", MessageJson(*m)}, {"drafts", dj}, {"decisions", cj}});
+      });
+
+  server.Post(R"(/api/messages/([^/]+)/assign)", [this](const httplib::Request& req,
+                                                        httplib::Response& res) {
+    auto p = Authenticate(req, res, Access::kAgent);
+    if (!p) return;
+    auto id = ParseId(req.matches[1].str());
+    if (!id) return SendError(res, MessageNotFound());
+    auto body = ParseObject(req, res, true);
+    if (!body) return;
+    std::string login;
+    if (!GetString(*body, "agent_login", &login, res)) return;
+    if (login.empty()) login = p->agent.login;
+    auto m = VisibleMessage(*p, *id, res);
+    if (!m) return;
+    auto updated = store.AssignMessageToLogin(*id, login);
+    if (!updated.ok()) {
+      if (updated.status().code() == StatusCode::kNotFound) {
+        return SendError(res, {404, "not_found", "Agent inconnu dans le service de ce message."});
+      }
+      return SendStoreError(res, updated.status());
+    }
+    AuditEntry audit;
+    audit.at_ms = clock.NowMillis();
+    audit.service = m->service;
+    audit.agent = p->agent.login;
+    audit.action = "message_assigned";
+    audit.message_id = *id;
+    audit.detail = login;
+    if (auto a = store.AppendAudit(audit); !a.ok()) return SendStoreError(res, a.status());
+    SendJson(res, 200, {{"message", MessageJson(*updated)}});
+  });
+}
+
+Result<Draft> Server::Impl::GenerateAndStore(const Principal& p, const Message& message,
+                                             DraftRequest request) {
+  request.message = message;
+  PLUME_ASSIGN_OR_RETURN(Draft draft, drafter->Generate(request));
+  draft.id = 0;
+  draft.message_id = message.id;
+  draft.created_at_ms = clock.NowMillis();
+  PLUME_ASSIGN_OR_RETURN(draft.id, store.CreateDraft(draft));
+  AuditEntry audit;
+  audit.at_ms = draft.created_at_ms;
+  audit.service = message.service;
+  audit.agent = p.agent.login;
+  audit.action = "draft_created";
+  audit.message_id = message.id;
+  audit.draft_id = draft.id;
+  audit.engine = draft.engine;
+  audit.prompt_version = draft.prompt_version;
+  audit.sources = SourceIds(draft);
+  PLUME_ASSIGN_OR_RETURN(int64_t audit_id, store.AppendAudit(audit));
+  (void)audit_id;
+  return draft;
+}
+
+void Server::Impl::HandleCreateDraft(const httplib::Request& req, httplib::Response& res) {
+  auto p = Authenticate(req, res, Access::kAgent);
+  if (!p) return;
+  auto id = ParseId(req.matches[1].str());
+  if (!id) return SendError(res, MessageNotFound());
+  auto body = ParseObject(req, res, true);
+  if (!body) return;
+  std::string engine;
+  if (!GetString(*body, "engine", &engine, res)) return;
+  auto m = VisibleMessage(*p, *id, res);
+  if (!m) return;
+  if (drafter == nullptr) {
+    return SendError(res, {503, "unavailable",
+                           "La proposition de réponse n'est pas disponible sur ce serveur."});
+  }
+  if (!engine.empty()) {
+    auto engines = drafter->Engines();
+    if (std::find(engines.begin(), engines.end(), engine) == engines.end()) {
+      return SendError(res, BadArgument("Moteur de rédaction inconnu : " + engine + "."));
+    }
+  }
+  const bool stream = req.get_header_value("Accept").find("text/event-stream") != std::string::npos;
+  if (!stream) {
+    DraftRequest dr;
+    dr.engine = engine;
+    auto draft = GenerateAndStore(*p, *m, std::move(dr));
+    if (!draft.ok()) return SendStatus(res, draft.status());
+    return SendJson(res, 201, {{"draft", DraftJson(*draft)}});
+  }
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Accel-Buffering", "no");
+  Principal principal = *p;
+  Message message = *m;
+  res.set_chunked_content_provider("text/event-stream", [this, principal, message, engine](
+                                                            size_t, httplib::DataSink& sink) {
+    CancellationToken cancel;
+    DraftRequest dr;
+    dr.engine = engine;
+    dr.cancel = &cancel;
+    dr.on_text = [&sink, &cancel](std::string_view delta) {
+      std::string ev = SseEvent("delta", {{"text", std::string(delta)}});
+      if (!sink.is_writable() || !sink.write(ev.data(), ev.size())) {
+        cancel.Cancel();  // the client is gone: stop generating
+        return false;
+      }
+      return true;
+    };
+    auto draft = GenerateAndStore(principal, message, std::move(dr));
+    if (cancel.cancelled()) {
+      spdlog::info("draft generation for message {} cancelled: client disconnected", message.id);
+      return false;
+    }
+    std::string ev = draft.ok() ? SseEvent("draft", DraftJson(*draft))
+                                : SseEvent("error", ErrorBody(FromStatus(draft.status())));
+    if (sink.write(ev.data(), ev.size())) sink.done();
+    return true;
+  });
+}
+
+void Server::Impl::HandleReply(const httplib::Request& req, httplib::Response& res) {
+  auto p = Authenticate(req, res, Access::kAgent);
+  if (!p) return;
+  auto id = ParseId(req.matches[1].str());
+  if (!id) return SendError(res, MessageNotFound());
+  auto body = ParseObject(req, res, false);
+  if (!body) return;
+  std::string text;
+  std::optional<int64_t> draft_id;
+  if (!GetString(*body, "text", &text, res) || !GetInt(*body, "draft_id", &draft_id, res)) return;
+  if (util::Trim(text).empty()) {
+    return SendError(res, BadArgument("Le texte de la réponse est obligatoire."));
+  }
+  if (text.size() > options.max_message_bytes) return SendError(res, TooLarge());
+  auto m = VisibleMessage(*p, *id, res);
+  if (!m) return;
+  if (m->status == MessageStatus::kAnswered || m->status == MessageStatus::kClosed) {
+    return SendError(res, {409, "conflict", "Ce message a déjà reçu une réponse ou est clos."});
+  }
+  Decision d;
+  d.message_id = *id;
+  d.agent = p->agent.login;
+  d.final_text = text;
+  d.decided_at_ms = clock.NowMillis();
+  AuditEntry audit;
+  audit.at_ms = d.decided_at_ms;
+  audit.service = m->service;
+  audit.agent = p->agent.login;
+  audit.action = "reply_sent";
+  audit.final_text = text;
+  if (draft_id) {
+    auto draft = store.GetDraft(*draft_id);
+    if (!draft.ok() && draft.status().code() != StatusCode::kNotFound) {
+      return SendStoreError(res, draft.status());
+    }
+    if (!draft.ok() || draft->message_id != *id) {
+      return SendError(res, {404, "not_found", "Brouillon introuvable pour ce message."});
+    }
+    d.draft_id = draft_id;
+    d.kind = text == draft->text ? DecisionKind::kAccepted : DecisionKind::kEdited;
+    d.edit_distance = d.kind == DecisionKind::kAccepted ? 0 : util::EditDistance(draft->text, text);
+    audit.engine = draft->engine;
+    audit.prompt_version = draft->prompt_version;
+    audit.sources = SourceIds(*draft);
+  } else {
+    d.kind = DecisionKind::kWrittenWithoutAi;
+  }
+  auto decision_id = store.RecordDecisionWithAudit(d, audit);
+  if (!decision_id.ok()) return SendStoreError(res, decision_id.status());
+  d.id = *decision_id;
+  auto updated = store.GetMessage(*id);
+  if (!updated.ok()) return SendStoreError(res, updated.status());
+  SendJson(res, 201, {{"decision", DecisionJson(d)}, {"message", MessageJson(*updated)}});
+}
+
+void Server::Impl::DraftRoutes() {
+  server.Get("/api/engines", [this](const httplib::Request& req, httplib::Response& res) {
+    auto p = Authenticate(req, res, Access::kAgent);
+    if (!p) return;
+    std::vector<std::string> engines;
+    if (drafter != nullptr) engines = drafter->Engines();
+    SendJson(res, 200,
+             {{"engines", engines},
+              {"default", engines.empty() ? json(nullptr) : json(engines.front())}});
+  });
+  server.Post(
+      R"(/api/messages/([^/]+)/drafts)",
+      [this](const httplib::Request& req, httplib::Response& res) { HandleCreateDraft(req, res); });
+  server.Post(
+      R"(/api/messages/([^/]+)/reply)",
+      [this](const httplib::Request& req, httplib::Response& res) { HandleReply(req, res); });
+  server.Post(R"(/api/drafts/([^/]+)/discard)",
+              [this](const httplib::Request& req, httplib::Response& res) {
+                auto p = Authenticate(req, res, Access::kAgent);
+                if (!p) return;
+                auto id = ParseId(req.matches[1].str());
+                if (!id) return SendError(res, DraftNotFound());
+                auto body = ParseObject(req, res, true);
+                if (!body) return;
+                Message m;
+                auto draft = VisibleDraft(*p, *id, res, &m);
+                if (!draft) return;
+                Decision d;
+                d.message_id = m.id;
+                d.draft_id = draft->id;
+                d.agent = p->agent.login;
+                d.kind = DecisionKind::kDiscarded;
+                d.decided_at_ms = clock.NowMillis();
+                AuditEntry audit;
+                audit.at_ms = d.decided_at_ms;
+                audit.service = m.service;
+                audit.agent = p->agent.login;
+                audit.action = "draft_discarded";
+                audit.engine = draft->engine;
+                audit.prompt_version = draft->prompt_version;
+                audit.sources = SourceIds(*draft);
+                auto decision_id = store.RecordDecisionWithAudit(d, audit);
+                if (!decision_id.ok()) return SendStoreError(res, decision_id.status());
+                d.id = *decision_id;
+                SendJson(res, 201, {{"decision", DecisionJson(d)}});
+              });
+}
+
+void Server::Impl::AdminRoutes() {
+  server.Get("/api/audit", [this](const httplib::Request& req, httplib::Response& res) {
+    auto p = Authenticate(req, res, Access::kAgent);
+    if (!p) return;
+    if (p->agent.role == AgentRole::kAgent) {
+      return SendError(res, Forbidden("Le journal d'audit est réservé aux superviseurs."));
+    }
+    AuditFilter f;
+    if (!p->is_admin()) {
+      f.service = p->service;
+    } else if (req.has_param("service")) {
+      f.service = req.get_param_value("service");
+    }
+    if (req.has_param("message_id")) {
+      auto id = ParseId(req.get_param_value("message_id"));
+      if (!id) return SendError(res, BadArgument("message_id doit être un entier positif."));
+      f.message_id = *id;
+    }
+    if (req.has_param("after_id")) {
+      std::string v = req.get_param_value("after_id");
+      auto id = v == "0" ? std::optional<int64_t>(0) : ParseId(v);
+      if (!id) return SendError(res, BadArgument("after_id doit être un entier positif."));
+      f.after_id = *id;
+    }
+    int wanted = 50;
+    if (req.has_param("limit")) {
+      auto limit = ParseId(req.get_param_value("limit"));
+      if (!limit || *limit > kMaxListLimit) {
+        return SendError(res, BadArgument("limit doit être un entier entre 1 et 200."));
+      }
+      wanted = static_cast<int>(*limit);
+    }
+    f.limit = wanted + 1;
+    auto entries = store.ListAudit(f);
+    if (!entries.ok()) return SendStoreError(res, entries.status());
+    json next = nullptr;
+    if (entries->size() > static_cast<size_t>(wanted)) {
+      entries->resize(static_cast<size_t>(wanted));
+      next = entries->back().id;
+    }
+    json list = json::array();
+    for (const auto& e : *entries) list.push_back(AuditJson(e));
+    SendJson(res, 200, {{"entries", list}, {"next_after_id", next}});
+  });
+
+  server.Post("/api/admin/agents", [this](const httplib::Request& req, httplib::Response& res) {
+    auto p = Authenticate(req, res, Access::kAgent);
+    if (!p) return;
+    if (!p->is_admin()) return SendError(res, Forbidden("Action réservée aux administrateurs."));
+    auto body = ParseObject(req, res, false);
+    if (!body) return;
+    Agent a;
+    std::string password, role;
+    if (!GetString(*body, "login", &a.login, res) ||
+        !GetString(*body, "display_name", &a.display_name, res) ||
+        !GetString(*body, "password", &password, res) || !GetString(*body, "role", &role, res) ||
+        !GetString(*body, "service", &a.service, res)) {
+      return;
+    }
+    if (!ParseAgentRole(role, &a.role)) {
+      return SendError(res, BadArgument("Rôle inconnu (agent, supervisor, admin)."));
+    }
+    auto created = authenticator.CreateAgent(a, password);
+    if (!created.ok()) return SendStatus(res, created.status());
+    AuditEntry audit;
+    audit.at_ms = clock.NowMillis();
+    audit.service = created->service;
+    audit.agent = p->agent.login;
+    audit.action = "agent_created";
+    audit.detail = created->login + " (" + std::string(ToString(created->role)) + ")";
+    if (auto r = store.AppendAudit(audit); !r.ok()) return SendStoreError(res, r.status());
+    SendJson(res, 201, {{"agent", AgentJson(*created)}});
+  });
+
+  server.Post("/api/admin/tokens", [this](const httplib::Request& req, httplib::Response& res) {
+    auto p = Authenticate(req, res, Access::kAgent);
+    if (!p) return;
+    if (!p->is_admin()) return SendError(res, Forbidden("Action réservée aux administrateurs."));
+    auto body = ParseObject(req, res, false);
+    if (!body) return;
+    std::string service, label;
+    if (!GetString(*body, "service", &service, res) || !GetString(*body, "label", &label, res)) {
+      return;
+    }
+    auto created = authenticator.CreateApiToken(service, label);
+    if (!created.ok()) return SendStatus(res, created.status());
+    AuditEntry audit;
+    audit.at_ms = clock.NowMillis();
+    audit.service = service;
+    audit.agent = p->agent.login;
+    audit.action = "token_created";
+    audit.detail = "token:" + std::to_string(created->id) + " " + label;
+    if (auto r = store.AppendAudit(audit); !r.ok()) return SendStoreError(res, r.status());
+    res.set_header("Cache-Control", "no-store");
+    SendJson(res, 201, {{"token", created->token}, {"id", created->id}});
+  });
+}
+
+void Server::Impl::KnowledgeRoutes() {
+  server.Get("/api/search", [this](const httplib::Request& req, httplib::Response& res) {
+    auto p = Authenticate(req, res, Access::kAgent);
+    if (!p) return;
+    SearchRequest sr;
+    sr.query = req.get_param_value("q");
+    if (req.has_param("limit")) {
+      try {
+        sr.limit = std::stoi(req.get_param_value("limit"));
+      } catch (const std::exception&) {
+        return SendError(res, BadArgument("limit doit être un entier."));
+      }
+    }
+    sr.audience = req.get_param_value("audience");
+    sr.source = req.get_param_value("source");
+    auto hits = retriever.Search(sr);
+    if (!hits.ok()) {
+      if (hits.status().code() == StatusCode::kInvalidArgument) {
+        return SendError(res, BadArgument("Recherche invalide : " + hits.status().message()));
+      }
+      return SendStatus(res, hits.status());
+    }
+    json out = json::array();
+    for (const auto& h : *hits) {
+      out.push_back({{"document_id", h.document_id},
+                     {"fiche_id", h.fiche_id},
+                     {"title", h.title},
+                     {"url", h.url},
+                     {"section", h.section_path},
+                     {"source_date", h.source_date},
+                     {"score", h.score},
+                     {"snippet", h.snippet}});
+    }
+    SendJson(res, 200, {{"results", out}});
+  });
+
+  server.Get(R"(/api/documents/([a-z]+)/([A-Za-z0-9]+))", [this](const httplib::Request& req,
+                                                                 httplib::Response& res) {
+    auto p = Authenticate(req, res, Access::kAgent);
+    if (!p) return;
+    std::string id = std::string(req.matches[1]) + "/" + std::string(req.matches[2]);
+    auto doc = store.GetDocument(id);
+    if (!doc.ok()) {
+      if (doc.status().code() == StatusCode::kNotFound) {
+        return SendError(res, {404, "not_found", "Fiche introuvable : " + id + "."});
+      }
+      return SendStoreError(res, doc.status());
+    }
+    json sections = json::array();
+    for (const auto& s : doc->sections) sections.push_back({{"path", s.path}, {"text", s.text}});
+    json links = json::array();
+    for (const auto& l : doc->links) {
+      links.push_back({{"kind", l.kind}, {"title", l.title}, {"url", l.url}});
+    }
+    SendJson(res, 200,
+             {{"id", doc->id},
+              {"title", doc->title},
+              {"url", doc->url},
+              {"type", doc->type},
+              {"source_date", doc->source_date},
+              {"status", doc->status == DocumentStatus::kActive ? "active" : "withdrawn"},
+              {"introduction", doc->introduction},
+              {"sections", sections},
+              {"links", links}});
+  });
+}
+
+void Server::Impl::StaticRoutes() {
+  if (!options.web_dir.empty() && std::filesystem::is_directory(options.web_dir)) {
+    server.set_mount_point("/", options.web_dir.string());
+    // SPA fallback: any other non-API GET serves index.html (client-side routing).
+    std::filesystem::path index = options.web_dir / "index.html";
+    server.Get(R"(/(?!api/).*)", [index](const httplib::Request&, httplib::Response& res) {
+      std::ifstream in(index, std::ios::binary);
+      if (!in) {
+        return SendError(res, {404, "not_found", "Interface web introuvable."});
+      }
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      res.set_content(ss.str(), "text/html; charset=utf-8");
+    });
+  } else {
+    server.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(kFallbackPage, "text/html; charset=utf-8");
+    });
+  }
+}
+
+Server::Server(Store& store, const Retriever& retriever, Drafter* drafter, const Clock& clock,
+               ServerOptions options)
+    : impl_(std::make_unique<Impl>(store, retriever, drafter, clock, std::move(options))) {
   impl_->Routes();
 }
 
@@ -188,10 +1092,23 @@ Status Server::Bind() {
 int Server::port() const { return impl_->port; }
 
 Status Server::Listen() {
-  if (!impl_->server.listen_after_bind()) return Unavailable("server stopped with an error");
-  return Status::Ok();
+  std::signal(SIGPIPE, SIG_IGN);
+  impl_->listen_entered.store(true);
+  Status s = Status::Ok();
+  if (!impl_->stop_requested.load() && !impl_->server.listen_after_bind()) {
+    s = Unavailable("server stopped with an error");
+  }
+  impl_->listen_done.store(true);
+  return s;
 }
 
-void Server::Stop() { impl_->server.stop(); }
+void Server::Stop() {
+  // httplib ignores stop() before its loop runs; remember the request so that a Listen() that
+  // has not started yet returns at once, and wait for a started one to be running.
+  impl_->stop_requested.store(true);
+  if (!impl_->listen_entered.load()) return;
+  while (!impl_->server.is_running() && !impl_->listen_done.load()) std::this_thread::yield();
+  impl_->server.stop();
+}
 
 }  // namespace plume::http

@@ -155,16 +155,26 @@ std::u32string DecodeCodePoints(std::string_view text) {
   while (i < text.size()) {
     char32_t cp = 0;
     size_t len = DecodeUtf8(text, i, &cp);
-    out.push_back(len ? cp : U'\uFFFD');
+    out.push_back(len ? cp : static_cast<char32_t>(0xDC00 + static_cast<unsigned char>(text[i])));
     i += len ? len : 1;
   }
   return out;
 }
 
 int64_t EditDistance(std::string_view a, std::string_view b) {
-  std::u32string x = DecodeCodePoints(a);
-  std::u32string y = DecodeCodePoints(b);
-  if (x.size() < y.size()) std::swap(x, y);
+  std::u32string x_all = DecodeCodePoints(a);
+  std::u32string y_all = DecodeCodePoints(b);
+  // Common prefix and suffix cost nothing: a local edit of a long reply stays cheap.
+  size_t start = 0;
+  while (start < x_all.size() && start < y_all.size() && x_all[start] == y_all[start]) ++start;
+  size_t end_x = x_all.size(), end_y = y_all.size();
+  while (end_x > start && end_y > start && x_all[end_x - 1] == y_all[end_y - 1]) {
+    --end_x;
+    --end_y;
+  }
+  std::u32string_view x(x_all.data() + start, end_x - start);
+  std::u32string_view y(y_all.data() + start, end_y - start);
+  if (x.size() < y.size()) std::swap(x, y);  // one row of the shorter length
   std::vector<int64_t> row(y.size() + 1);
   for (size_t j = 0; j <= y.size(); ++j) row[j] = static_cast<int64_t>(j);
   for (size_t i = 1; i <= x.size(); ++i) {

@@ -26,11 +26,13 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 // Number of Unicode code points; invalid bytes count one each.
 size_t CodePointCount(std::string_view text);
 
-// Decodes `text` into code points; each invalid byte becomes one U+FFFD.
+// Decodes `text` into code points; each invalid byte becomes one U+DC80..U+DCFF code (the byte
+// plus 0xDC00), so distinct invalid bytes stay distinct.
 std::u32string DecodeCodePoints(std::string_view text);
 
 // Levenshtein distance between `a` and `b` counted in Unicode code points ("é" counts one).
-// O(|a|·|b|) time, O(min) memory.
+// Invalid bytes count one each. Common prefix and suffix are skipped first; the rest costs
+// O(n·m) time and O(min(n, m)) memory.
 int64_t EditDistance(std::string_view a, std::string_view b);
 
 // Returns at most `max_bytes` bytes of `text`, cut at a code point boundary.

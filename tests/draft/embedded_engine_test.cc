@@ -75,6 +75,7 @@ TEST(EmbeddedEngineTest, AsksForDetailsWhenNothingMatches) {
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_TRUE(d->sources.empty());
   EXPECT_NE(d->text.find("pourriez-vous nous indiquer"), std::string::npos) << d->text;
+  EXPECT_EQ(d->text.rfind("Bonjour,\n", 0), 0u) << "no name: no space before the comma";
   EXPECT_NE(d->text.find("Madame, Monsieur"), std::string::npos);
   ASSERT_FALSE(d->warnings.empty());
   EXPECT_EQ(d->warnings[0], NoSourceWarning());

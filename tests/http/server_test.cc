@@ -1,12 +1,13 @@
 // The HTTP server on 127.0.0.1, port 0, over a real store and index; httplib as the client.
+#include "http/server.h"
+
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
-
 #include <thread>
 
-#include "http/server.h"
+#include "auth/authenticator.h"
 #include "testing/kb_fixture.h"
 
 namespace plume::http {
@@ -19,9 +20,26 @@ class ServerTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
     kb_ = new testing::KbFixture(testing::BuildKbFixture(dir_->path()));
-    server_ = new Server(*kb_->store, *kb_->retriever, {"127.0.0.1", 0, "", 1 << 16});
+    ServerOptions options;
+    options.port = 0;
+    options.max_body_bytes = 1 << 16;
+    options.auth.password = auth::FastPasswordParamsForTests();
+    auth::Authenticator accounts(*kb_->store, clock_, options.auth);
+    Agent agent;
+    agent.login = "claire";
+    agent.service = "prefecture-69";
+    ASSERT_TRUE(accounts.CreateAgent(agent, "mot de passe solide").ok());
+    server_ = new Server(*kb_->store, *kb_->retriever, nullptr, clock_, options);
     ASSERT_TRUE(server_->Bind().ok());
     thread_ = new std::thread([] { (void)server_->Listen(); });
+    auto login =
+        httplib::Client("127.0.0.1", server_->port())
+            .Post("/api/auth/login", R"({"login": "claire", "password": "mot de passe solide"})",
+                  "application/json");
+    ASSERT_TRUE(login);
+    ASSERT_EQ(login->status, 200) << login->body;
+    std::string cookie = login->get_header_value("Set-Cookie");
+    cookie_ = cookie.substr(0, cookie.find(';'));
   }
   static void TearDownTestSuite() {
     server_->Stop();
@@ -31,7 +49,12 @@ class ServerTest : public ::testing::Test {
     delete kb_;
     delete dir_;
   }
-  static httplib::Client Client() { return httplib::Client("127.0.0.1", server_->port()); }
+  // A client logged in as an agent (search and documents need a session).
+  static httplib::Client Client() {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_default_headers({{"Cookie", cookie_}});
+    return c;
+  }
   static void ExpectJsonError(const httplib::Result& res, int status, const std::string& code) {
     ASSERT_TRUE(res) << "no response";
     EXPECT_EQ(res->status, status) << res->body;
@@ -45,7 +68,11 @@ class ServerTest : public ::testing::Test {
   static testing::KbFixture* kb_;
   static Server* server_;
   static std::thread* thread_;
+  static SystemClock clock_;
+  static std::string cookie_;
 };
+SystemClock ServerTest::clock_;
+std::string ServerTest::cookie_;
 testing::TempDir* ServerTest::dir_ = nullptr;
 testing::KbFixture* ServerTest::kb_ = nullptr;
 Server* ServerTest::server_ = nullptr;
@@ -81,6 +108,13 @@ TEST_F(ServerTest, BadSearchInputIsA400WithJsonError) {
   ExpectJsonError(Client().Get("/api/search?q=carte&limit=0"), 400, "invalid_argument");
   ExpectJsonError(Client().Get(("/api/search?q=" + std::string(5000, 'a')).c_str()), 400,
                   "invalid_argument");
+}
+
+TEST_F(ServerTest, SearchAndDocumentsNeedASession) {
+  httplib::Client anonymous("127.0.0.1", server_->port());
+  ExpectJsonError(anonymous.Get("/api/search?q=carte"), 401, "unauthenticated");
+  ExpectJsonError(anonymous.Get("/api/documents/particuliers/F1137"), 401, "unauthenticated");
+  EXPECT_EQ(anonymous.Get("/api/health")->status, 200);
 }
 
 TEST_F(ServerTest, Documents) {

@@ -1,9 +1,11 @@
+// SQLite-only behaviour: files, journal, migrations. Store behaviour common to every engine is
+// in store_contract_test.cc.
+#include "store/sqlite/sqlite_store.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <thread>
 
-#include "store/sqlite/sqlite_store.h"
 #include "testing/test_util.h"
 
 namespace plume {
@@ -34,15 +36,6 @@ class SqliteStoreTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
   }
-  int64_t NewMessage(const std::string& service = "prefecture-69") {
-    Message m;
-    m.service = service;
-    m.body = "Bonjour, j'ai perdu ma carte d'identité.";
-    m.received_at_ms = 1000;
-    auto id = store_->CreateMessage(m);
-    EXPECT_TRUE(id.ok()) << id.status().ToString();
-    return id.ok() ? *id : 0;
-  }
 
   testing::TempDir dir_;
   std::unique_ptr<SqliteStore> store_;
@@ -66,128 +59,155 @@ TEST_F(SqliteStoreTest, NotADatabaseIsReported) {
   EXPECT_EQ(s.status().code(), StatusCode::kDataLoss) << s.status().ToString();
 }
 
-TEST_F(SqliteStoreTest, UpsertIsIdempotentByHash) {
-  auto first = store_->UpsertDocuments({Doc("F1", "h1"), Doc("F2", "h2")}, 10);
-  ASSERT_TRUE(first.ok());
-  EXPECT_EQ(first->inserted, 2);
-  int64_t v1 = *store_->KnowledgeVersion();
-  auto second = store_->UpsertDocuments({Doc("F1", "h1"), Doc("F2", "h2-changed")}, 20);
-  ASSERT_TRUE(second.ok());
-  EXPECT_EQ(second->unchanged, 1);
-  EXPECT_EQ(second->updated, 1);
-  EXPECT_GT(*store_->KnowledgeVersion(), v1);
-  auto third = store_->UpsertDocuments({Doc("F1", "h1"), Doc("F2", "h2-changed")}, 30);
-  ASSERT_TRUE(third.ok());
-  EXPECT_EQ(third->unchanged, 2);
-  EXPECT_EQ(*store_->KnowledgeVersion(), v1 + 1);  // nothing changed: no bump
+// --- Accounts, sessions, tokens, audit (migration 2) ---------------------------------------
 
-  auto d = store_->GetDocument("particuliers/F1");
-  ASSERT_TRUE(d.ok());
-  EXPECT_EQ(d->title, "Titre F1");
-  ASSERT_EQ(d->sections.size(), 1u);
-  EXPECT_EQ(d->sections[0].path, (std::vector<std::string>{"Chapitre", "Sous-chapitre"}));
-  ASSERT_EQ(d->links.size(), 1u);
-  EXPECT_EQ(d->links[0].url, "https://ants.gouv.fr/x");
-  EXPECT_EQ(d->breadcrumb[0].label, "Papiers");
-  EXPECT_EQ(d->ingested_at_ms, 10);
+Agent NewAgent(const std::string& login, const std::string& service) {
+  Agent a;
+  a.login = login;
+  a.display_name = login;
+  a.service = service;
+  a.password_hash = "$argon2id$fake";
+  return a;
 }
 
-TEST_F(SqliteStoreTest, WithdrawAndReactivate) {
-  ASSERT_TRUE(store_->UpsertDocuments({Doc("F1", "h1"), Doc("F2", "h2")}, 10).ok());
-  EXPECT_EQ(*store_->MarkWithdrawn({"particuliers/F2", "particuliers/unknown"}, 20), 1);
-  EXPECT_EQ(*store_->CountDocuments(false), 1);
-  EXPECT_EQ(*store_->CountDocuments(true), 2);
-  EXPECT_EQ(store_->GetDocument("particuliers/F2")->status, DocumentStatus::kWithdrawn);
-  auto back = store_->UpsertDocuments({Doc("F2", "h2")}, 30);
-  ASSERT_TRUE(back.ok());
-  EXPECT_EQ(back->updated, 1);
-  EXPECT_EQ(store_->GetDocument("particuliers/F2")->status, DocumentStatus::kActive);
-}
-
-TEST_F(SqliteStoreTest, UnknownIds) {
-  EXPECT_EQ(store_->GetDocument("particuliers/F404").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->GetMessage(404).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->GetDraft(404).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->UpdateMessageStatus(404, MessageStatus::kClosed).code(),
-            StatusCode::kNotFound);
-  Draft d;
-  d.message_id = 404;
-  EXPECT_EQ(store_->CreateDraft(d).status().code(), StatusCode::kNotFound);
-}
-
-TEST_F(SqliteStoreTest, MessageValidationAndFilters) {
-  Message bad;
-  bad.service = "s";
-  EXPECT_EQ(store_->CreateMessage(bad).status().code(), StatusCode::kInvalidArgument);
-  for (int i = 0; i < 5; ++i) NewMessage("caf-75");
-  for (int i = 0; i < 3; ++i) NewMessage("mairie-lyon");
-  MessageFilter f;
-  f.service = "caf-75";
-  f.limit = 2;
-  auto page1 = store_->ListMessages(f);
-  ASSERT_TRUE(page1.ok());
-  ASSERT_EQ(page1->size(), 2u);
-  f.after_id = page1->back().id;
-  auto page2 = store_->ListMessages(f);
-  ASSERT_EQ(page2->size(), 2u);
-  EXPECT_GT(page2->front().id, page1->back().id);
-  for (const auto& m : *page2) EXPECT_EQ(m.service, "caf-75");
-  f.limit = 0;
-  EXPECT_EQ(store_->ListMessages(f).status().code(), StatusCode::kInvalidArgument);
-}
-
-TEST_F(SqliteStoreTest, DraftsAndDecisions) {
-  int64_t m1 = NewMessage();
-  int64_t m2 = NewMessage();
-  Draft d;
-  d.message_id = m1;
-  d.engine = "embedded";
-  d.text = "Madame, Monsieur, ...";
-  d.sources = {{"particuliers/F1344", "Perte", "https://www.service-public.fr/x", "2020-08-26"}};
-  d.warnings = {"fiche ancienne"};
-  auto draft_id = store_->CreateDraft(d);
-  ASSERT_TRUE(draft_id.ok());
-  auto back = store_->GetDraft(*draft_id);
-  ASSERT_TRUE(back.ok());
-  EXPECT_EQ(back->sources[0].document_id, "particuliers/F1344");
-  EXPECT_EQ(back->warnings, std::vector<std::string>{"fiche ancienne"});
-
-  Decision wrong;
-  wrong.message_id = m2;
-  wrong.draft_id = *draft_id;
-  wrong.agent = "agent1";
-  wrong.kind = DecisionKind::kAccepted;
-  wrong.final_text = "x";
-  EXPECT_EQ(store_->RecordDecision(wrong).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->GetMessage(m2)->status, MessageStatus::kNew);  // nothing half-written
-
-  Decision ok = wrong;
-  ok.message_id = m1;
-  ok.kind = DecisionKind::kEdited;
-  ok.edit_distance = 12;
-  ASSERT_TRUE(store_->RecordDecision(ok).ok());
-  EXPECT_EQ(store_->GetMessage(m1)->status, MessageStatus::kAnswered);
-  auto decisions = store_->ListDecisions(m1);
-  ASSERT_EQ(decisions->size(), 1u);
-  EXPECT_EQ((*decisions)[0].edit_distance, 12);
-  EXPECT_EQ((*decisions)[0].kind, DecisionKind::kEdited);
-
-  Decision no_agent = ok;
-  no_agent.agent = "";
-  EXPECT_EQ(store_->RecordDecision(no_agent).status().code(), StatusCode::kInvalidArgument);
-}
-
-TEST_F(SqliteStoreTest, ConcurrentWriters) {
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([this] {
-      for (int i = 0; i < 25; ++i) NewMessage();
-    });
+class WorkflowStoreTest : public SqliteStoreTest {
+ protected:
+  int64_t NewMessage(const std::string& service) {
+    Message m;
+    m.service = service;
+    m.body = "Bonjour, j'ai perdu ma carte d'identité.";
+    auto id = store_->CreateMessage(m);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : 0;
   }
-  for (auto& t : threads) t.join();
-  MessageFilter f;
-  f.limit = 1000;
-  EXPECT_EQ(store_->ListMessages(f)->size(), 100u);
+};
+
+TEST_F(WorkflowStoreTest, AgentsHaveUniqueLogins) {
+  auto id = store_->CreateAgent(NewAgent("claire", "prefecture-69"));
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(store_->CreateAgent(NewAgent("claire", "caf-75")).status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->CreateAgent(NewAgent("", "caf-75")).status().code(),
+            StatusCode::kInvalidArgument);
+  auto a = store_->GetAgentByLogin("claire");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->id, *id);
+  EXPECT_EQ(a->service, "prefecture-69");
+  EXPECT_EQ(store_->GetAgent(*id)->login, "claire");
+  EXPECT_EQ(store_->GetAgentByLogin("personne").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(WorkflowStoreTest, SessionsAndTokensAreFoundByHash) {
+  int64_t agent = *store_->CreateAgent(NewAgent("claire", "prefecture-69"));
+  ASSERT_TRUE(store_->CreateSession({"h1", agent, 10, 100}).ok());
+  ASSERT_TRUE(store_->CreateSession({"h2", agent, 10, 200}).ok());
+  EXPECT_EQ(store_->GetSession("h1")->expires_at_ms, 100);
+  EXPECT_EQ(*store_->DeleteExpiredSessions(100), 1);
+  EXPECT_EQ(store_->GetSession("h1").status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->DeleteSession("h2").ok());
+  ASSERT_TRUE(store_->DeleteSession("inconnu").ok());
+  EXPECT_EQ(store_->GetSession("h2").status().code(), StatusCode::kNotFound);
+  auto t = store_->CreateApiToken({0, "th", "caf-75", "site", 5, false});
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(store_->GetApiTokenByHash("th")->service, "caf-75");
+  EXPECT_EQ(store_->GetApiTokenByHash("th")->id, *t);
+  EXPECT_EQ(store_->GetApiTokenByHash("x").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(WorkflowStoreTest, CountsByStatusArePerService) {
+  int64_t a = NewMessage("prefecture-69");
+  NewMessage("prefecture-69");
+  NewMessage("caf-75");
+  ASSERT_TRUE(store_->UpdateMessageStatus(a, MessageStatus::kClosed).ok());
+  auto c = store_->CountMessagesByStatus("prefecture-69");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->new_messages, 1);
+  EXPECT_EQ(c->closed, 1);
+  EXPECT_EQ(c->answered, 0);
+  EXPECT_EQ(store_->CountMessagesByStatus("")->new_messages, 2);
+  EXPECT_EQ(store_->CountMessagesByStatus("inconnu")->new_messages, 0);
+}
+
+TEST_F(WorkflowStoreTest, AssignByLoginStaysInsideTheService) {
+  ASSERT_TRUE(store_->CreateAgent(NewAgent("claire", "prefecture-69")).ok());
+  ASSERT_TRUE(store_->CreateAgent(NewAgent("marc", "caf-75")).ok());
+  int64_t m = NewMessage("prefecture-69");
+  EXPECT_EQ(store_->AssignMessageToLogin(m, "marc").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->AssignMessageToLogin(m, "personne").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->AssignMessageToLogin(999, "claire").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetMessage(m)->assigned_agent, "");
+  auto updated = store_->AssignMessageToLogin(m, "claire");
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->assigned_agent, "claire");
+  EXPECT_EQ(updated->status, MessageStatus::kInProgress);
+  ASSERT_TRUE(store_->UpdateMessageStatus(m, MessageStatus::kAnswered).ok());
+  EXPECT_EQ(store_->AssignMessageToLogin(m, "claire")->status, MessageStatus::kAnswered);
+}
+
+TEST_F(WorkflowStoreTest, DecisionAndAuditAreWrittenTogetherOrNotAtAll) {
+  int64_t m = NewMessage("prefecture-69");
+  int64_t other = NewMessage("prefecture-69");
+  Draft d;
+  d.message_id = other;
+  d.engine = "embedded";
+  d.text = "Bonjour";
+  int64_t draft = *store_->CreateDraft(d);
+  AuditEntry audit;
+  audit.at_ms = 42;
+  audit.service = "prefecture-69";
+  audit.agent = "claire";
+  audit.action = "reply_sent";
+  audit.engine = "embedded";
+  audit.sources = {"particuliers/F1342"};
+  audit.final_text = "Bonjour";
+  Decision bad;
+  bad.message_id = m;
+  bad.draft_id = draft;  // belongs to another message: the whole transaction fails
+  bad.agent = "claire";
+  bad.kind = DecisionKind::kAccepted;
+  bad.final_text = "Bonjour";
+  EXPECT_FALSE(store_->RecordDecisionWithAudit(bad, audit).ok());
+  EXPECT_TRUE(store_->ListAudit({})->empty());
+  EXPECT_TRUE(store_->ListDecisions(m)->empty());
+  EXPECT_EQ(store_->GetMessage(m)->status, MessageStatus::kNew);
+
+  Decision good = bad;
+  good.message_id = other;
+  auto id = store_->RecordDecisionWithAudit(good, audit);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  auto entries = store_->ListAudit({});
+  ASSERT_EQ(entries->size(), 1u);
+  const AuditEntry& e = (*entries)[0];
+  EXPECT_EQ(e.message_id, other);
+  EXPECT_EQ(e.draft_id, draft);
+  EXPECT_EQ(e.decision, "accepted");
+  EXPECT_EQ(e.sources, std::vector<std::string>{"particuliers/F1342"});
+  EXPECT_EQ(e.at_ms, 42);
+  EXPECT_EQ(store_->GetMessage(other)->status, MessageStatus::kAnswered);
+}
+
+TEST_F(WorkflowStoreTest, AuditIsFilteredPaginatedAndAppendOnly) {
+  for (int i = 0; i < 5; ++i) {
+    AuditEntry e;
+    e.action = "login";
+    e.service = i % 2 ? "caf-75" : "prefecture-69";
+    e.message_id = i;
+    ASSERT_TRUE(store_->AppendAudit(e).ok());
+  }
+  AuditFilter f;
+  f.service = "prefecture-69";
+  f.limit = 2;
+  auto page = store_->ListAudit(f);
+  ASSERT_EQ(page->size(), 2u);
+  f.after_id = page->back().id;
+  EXPECT_EQ(store_->ListAudit(f)->size(), 1u);
+  AuditFilter by_msg;
+  by_msg.message_id = 3;
+  EXPECT_EQ(store_->ListAudit(by_msg)->size(), 1u);
+  EXPECT_EQ(store_->AppendAudit(AuditEntry{}).status().code(), StatusCode::kInvalidArgument);
+  AuditFilter bad;
+  bad.limit = 0;
+  EXPECT_FALSE(store_->ListAudit(bad).ok());
 }
 
 }  // namespace

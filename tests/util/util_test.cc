@@ -95,3 +95,23 @@ TEST(TextTest, EditDistanceCountsCodePoints) {
   EXPECT_EQ(plume::util::EditDistance("sitting", "kitten"), 3);
   EXPECT_EQ(plume::util::EditDistance("Madame,", "Madame, Monsieur,"), 10);
 }
+
+TEST(TextTest, EditDistanceSkipsCommonEnds) {
+  EXPECT_EQ(plume::util::EditDistance("", ""), 0);
+  EXPECT_EQ(plume::util::EditDistance("abc", ""), 3);
+  EXPECT_EQ(plume::util::EditDistance("", "été"), 3);
+  EXPECT_EQ(plume::util::EditDistance("chat", "chats"), 1);
+  EXPECT_EQ(plume::util::EditDistance("ete", "été"), 2);
+  EXPECT_EQ(plume::util::EditDistance("kitten", "sitting"), 3);
+  EXPECT_EQ(plume::util::EditDistance("œuvre", "oeuvre"), 2);
+  EXPECT_EQ(plume::util::EditDistance("Bonjour Madame", "Bonjour Médame"), 1);
+  EXPECT_EQ(plume::util::EditDistance("a\xff"
+                         "b",
+                         "ab"),
+            1);
+  std::string long_text(5000, 'x');
+  std::string edited = long_text;
+  edited[2500] = 'y';
+  EXPECT_EQ(plume::util::EditDistance(long_text, edited), 1);
+  EXPECT_EQ(plume::util::EditDistance(long_text, long_text + "é"), 1);
+}

@@ -2,9 +2,8 @@
 
 #include <sqlite3.h>
 
-#include <nlohmann/json.hpp>
-
 #include <array>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
 
@@ -14,7 +13,7 @@ namespace {
 using json = nlohmann::json;
 
 // Migrations: append only. Never edit a migration that has shipped.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE documents (
   id TEXT PRIMARY KEY,
@@ -81,21 +80,74 @@ CREATE INDEX decisions_message ON decisions(message_id);
 CREATE TABLE kb_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO kb_state (key, value) VALUES ('version', 0);
 )sql",
+    // 2: agents, sessions, API tokens, audit trail; list and count indexes for messages.
+    R"sql(
+CREATE TABLE agents (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE CHECK (login <> ''),
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor', 'admin')),
+  service TEXT NOT NULL CHECK (service <> ''),
+  password_hash TEXT NOT NULL CHECK (password_hash <> ''),
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  agent_id INTEGER NOT NULL REFERENCES agents(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_expires ON sessions(expires_at);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  service TEXT NOT NULL CHECK (service <> ''),
+  label TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action <> ''),
+  message_id INTEGER,
+  draft_id INTEGER,
+  engine TEXT NOT NULL,
+  prompt_version TEXT NOT NULL,
+  sources TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  final_text TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX audit_service ON audit(service, id);
+CREATE INDEX audit_message ON audit(message_id, id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit entries are append only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit entries are append only'); END;
+CREATE INDEX messages_service_id ON messages(service, id);
+)sql",
 };
 
 Status SqliteError(sqlite3* db, std::string_view what) {
   int code = sqlite3_errcode(db);
   std::string msg = std::string(what) + ": " + sqlite3_errmsg(db);
   switch (code & 0xFF) {
-    case SQLITE_CONSTRAINT: return InvalidArgument(msg);
+    case SQLITE_CONSTRAINT:
+      return InvalidArgument(msg);
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return DataLoss(msg);
+    case SQLITE_NOTADB:
+      return DataLoss(msg);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
-    case SQLITE_FULL: return Unavailable(msg);
-    default: return Internal(msg);
+    case SQLITE_FULL:
+      return Unavailable(msg);
+    default:
+      return Internal(msg);
   }
 }
 
@@ -109,9 +161,7 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
-  Status status() const {
-    return rc_ == SQLITE_OK ? Status::Ok() : SqliteError(db_, "prepare");
-  }
+  Status status() const { return rc_ == SQLITE_OK ? Status::Ok() : SqliteError(db_, "prepare"); }
   Stmt& Bind(int i, std::string_view v) {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -238,8 +288,8 @@ Result<KnowledgeDocument> DocumentFromRow(const Stmt& st) {
       d.breadcrumb.push_back({e.at("id").get<std::string>(), e.at("label").get<std::string>()});
     }
     for (const auto& e : json::parse(st.Text(12))) {
-      d.sections.push_back({e.at("path").get<std::vector<std::string>>(),
-                            e.at("text").get<std::string>()});
+      d.sections.push_back(
+          {e.at("path").get<std::vector<std::string>>(), e.at("text").get<std::string>()});
     }
     for (const auto& e : json::parse(st.Text(13))) {
       d.links.push_back({e.at("kind").get<std::string>(), e.at("title").get<std::string>(),
@@ -332,8 +382,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   sqlite3_busy_timeout(db, 5000);
-  for (std::string_view pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
-                                  "PRAGMA synchronous=NORMAL"}) {
+  for (std::string_view pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
     Status s = Exec(db, pragma);
     if (!s.ok()) return s.WithContext("open " + path);
   }
@@ -363,14 +413,15 @@ Status SqliteStore::Migrate() {
   std::lock_guard lock(mu_);
   for (int v = current + 1; v <= LatestSchemaVersion(); ++v) {
     PLUME_RETURN_IF_ERROR(InTransaction(db_, [&]() -> Status {
-      PLUME_RETURN_IF_ERROR(Exec(db_, kMigrations[static_cast<size_t>(v - 1)]));
-      Stmt st(db_,
-              "INSERT INTO schema_migrations (version, applied_at) "
-              "VALUES (?, CAST(strftime('%s','now') AS INTEGER) * 1000)");
-      PLUME_RETURN_IF_ERROR(st.status());
-      st.Bind(1, int64_t{v});
-      return st.Run();
-    }).WithContext("migration " + std::to_string(v)));
+                            PLUME_RETURN_IF_ERROR(
+                                Exec(db_, kMigrations[static_cast<size_t>(v - 1)]));
+                            Stmt st(db_,
+                                    "INSERT INTO schema_migrations (version, applied_at) "
+                                    "VALUES (?, CAST(strftime('%s','now') AS INTEGER) * 1000)");
+                            PLUME_RETURN_IF_ERROR(st.status());
+                            st.Bind(1, int64_t{v});
+                            return st.Run();
+                          }).WithContext("migration " + std::to_string(v)));
   }
   return Status::Ok();
 }
@@ -481,8 +532,9 @@ Result<std::vector<DocumentDigest>> SqliteStore::ListDocumentDigests(const std::
   std::vector<DocumentDigest> out;
   Status s;
   while (st.Step(&s)) {
-    out.push_back({st.Text(0), st.Text(1),
-                   st.Text(2) == "withdrawn" ? DocumentStatus::kWithdrawn : DocumentStatus::kActive});
+    out.push_back(
+        {st.Text(0), st.Text(1),
+         st.Text(2) == "withdrawn" ? DocumentStatus::kWithdrawn : DocumentStatus::kActive});
   }
   if (!s.ok()) return s;
   return out;
@@ -556,19 +608,24 @@ Result<Message> SqliteStore::GetMessage(int64_t id) {
 
 Result<std::vector<Message>> SqliteStore::ListMessages(const MessageFilter& f) {
   if (f.limit < 1 || f.limit > 1000) return InvalidArgument("limit must be between 1 and 1000");
+  // Only the conditions in use appear in the SQL, so the planner can pick the (service, status,
+  // id) or (service, id) index and stop after `limit` rows.
+  std::string sql = "SELECT " + std::string(kMessageColumns) + " FROM messages WHERE id > ?1";
+  if (f.service) sql += " AND service = ?2";
+  if (f.status) sql += " AND status = ?3";
+  if (f.channel) sql += " AND channel = ?4";
+  if (f.received_from_ms) sql += " AND received_at >= ?5";
+  if (f.received_to_ms) sql += " AND received_at < ?6";
+  sql += " ORDER BY id LIMIT ?7";
   std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT " + std::string(kMessageColumns) +
-                   " FROM messages WHERE id > ? AND (?2 IS NULL OR service = ?2) AND "
-                   "(?3 IS NULL OR status = ?3) AND (?4 IS NULL OR channel = ?4) AND "
-                   "(?5 IS NULL OR received_at >= ?5) AND (?6 IS NULL OR received_at < ?6) "
-                   "ORDER BY id LIMIT ?7");
+  Stmt st(db_, sql);
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, f.after_id);
-  if (f.service) st.Bind(2, *f.service); else st.BindNull(2);
-  if (f.status) st.Bind(3, ToString(*f.status)); else st.BindNull(3);
-  if (f.channel) st.Bind(4, ToString(*f.channel)); else st.BindNull(4);
-  if (f.received_from_ms) st.Bind(5, *f.received_from_ms); else st.BindNull(5);
-  if (f.received_to_ms) st.Bind(6, *f.received_to_ms); else st.BindNull(6);
+  if (f.service) st.Bind(2, *f.service);
+  if (f.status) st.Bind(3, ToString(*f.status));
+  if (f.channel) st.Bind(4, ToString(*f.channel));
+  if (f.received_from_ms) st.Bind(5, *f.received_from_ms);
+  if (f.received_to_ms) st.Bind(6, *f.received_to_ms);
   st.Bind(7, int64_t{f.limit});
   std::vector<Message> out;
   Status s;
@@ -651,7 +708,9 @@ Result<std::vector<Draft>> SqliteStore::ListDrafts(int64_t message_id) {
   return out;
 }
 
-Result<int64_t> SqliteStore::RecordDecision(const Decision& d) {
+namespace {
+
+Status ValidateDecision(const Decision& d) {
   if (d.agent.empty()) return InvalidArgument("decision without agent");
   if (d.kind != DecisionKind::kDiscarded && d.final_text.empty()) {
     return InvalidArgument("a sent reply needs a final text");
@@ -661,47 +720,131 @@ Result<int64_t> SqliteStore::RecordDecision(const Decision& d) {
       !d.draft_id) {
     return InvalidArgument("decision '" + std::string(ToString(d.kind)) + "' needs a draft id");
   }
+  return Status::Ok();
+}
+
+// Inserts the decision (and marks the message answered for a sent reply). Caller holds the lock
+// and a transaction.
+Result<int64_t> InsertDecision(sqlite3* db, const Decision& d) {
+  Stmt msg(db, "SELECT 1 FROM messages WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(msg.status());
+  msg.Bind(1, d.message_id);
+  Status step;
+  if (!msg.Step(&step)) {
+    return step.ok() ? NotFound("unknown message: " + std::to_string(d.message_id)) : step;
+  }
+  if (d.draft_id) {
+    Stmt dr(db, "SELECT message_id FROM drafts WHERE id = ?");
+    PLUME_RETURN_IF_ERROR(dr.status());
+    dr.Bind(1, *d.draft_id);
+    if (!dr.Step(&step)) {
+      return step.ok() ? NotFound("unknown draft: " + std::to_string(*d.draft_id)) : step;
+    }
+    if (dr.Int(0) != d.message_id) {
+      return InvalidArgument("draft " + std::to_string(*d.draft_id) +
+                             " does not belong to message " + std::to_string(d.message_id));
+    }
+  }
+  Stmt st(db,
+          "INSERT INTO decisions (message_id, draft_id, agent, kind, final_text, edit_distance, "
+          "decided_at) VALUES (?,?,?,?,?,?,?)");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, d.message_id);
+  if (d.draft_id)
+    st.Bind(2, *d.draft_id);
+  else
+    st.BindNull(2);
+  st.Bind(3, d.agent)
+      .Bind(4, ToString(d.kind))
+      .Bind(5, d.final_text)
+      .Bind(6, d.edit_distance)
+      .Bind(7, d.decided_at_ms);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  int64_t id = sqlite3_last_insert_rowid(db);
+  if (d.kind != DecisionKind::kDiscarded) {
+    Stmt up(db, "UPDATE messages SET status = 'answered' WHERE id = ?");
+    PLUME_RETURN_IF_ERROR(up.status());
+    up.Bind(1, d.message_id);
+    PLUME_RETURN_IF_ERROR(up.Run());
+  }
+  return id;
+}
+
+Result<int64_t> InsertAudit(sqlite3* db, const AuditEntry& e) {
+  if (e.action.empty()) return InvalidArgument("audit entry without action");
+  Stmt st(
+      db,
+      "INSERT INTO audit (at, service, agent, action, message_id, draft_id, engine, "
+      "prompt_version, sources, decision, final_text, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, e.at_ms).Bind(2, e.service).Bind(3, e.agent).Bind(4, e.action);
+  if (e.message_id)
+    st.Bind(5, *e.message_id);
+  else
+    st.BindNull(5);
+  if (e.draft_id)
+    st.Bind(6, *e.draft_id);
+  else
+    st.BindNull(6);
+  st.Bind(7, e.engine)
+      .Bind(8, e.prompt_version)
+      .Bind(9, json(e.sources).dump())
+      .Bind(10, e.decision)
+      .Bind(11, e.final_text)
+      .Bind(12, e.detail);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db));
+}
+
+constexpr std::string_view kAgentColumns =
+    "id, login, display_name, role, service, password_hash, created_at";
+
+Agent AgentFromRow(const Stmt& st) {
+  Agent a;
+  a.id = st.Int(0);
+  a.login = st.Text(1);
+  a.display_name = st.Text(2);
+  (void)ParseAgentRole(st.Text(3), &a.role);
+  a.service = st.Text(4);
+  a.password_hash = st.Text(5);
+  a.created_at_ms = st.Int(6);
+  return a;
+}
+
+constexpr std::string_view kAuditColumns =
+    "id, at, service, agent, action, message_id, draft_id, engine, prompt_version, sources, "
+    "decision, final_text, detail";
+
+Result<AuditEntry> AuditFromRow(const Stmt& st) {
+  AuditEntry e;
+  e.id = st.Int(0);
+  e.at_ms = st.Int(1);
+  e.service = st.Text(2);
+  e.agent = st.Text(3);
+  e.action = st.Text(4);
+  if (!st.IsNull(5)) e.message_id = st.Int(5);
+  if (!st.IsNull(6)) e.draft_id = st.Int(6);
+  e.engine = st.Text(7);
+  e.prompt_version = st.Text(8);
+  try {
+    e.sources = json::parse(st.Text(9)).get<std::vector<std::string>>();
+  } catch (const json::exception& ex) {
+    return DataLoss("audit " + std::to_string(e.id) + ": corrupt sources: " + ex.what());
+  }
+  e.decision = st.Text(10);
+  e.final_text = st.Text(11);
+  e.detail = st.Text(12);
+  return e;
+}
+
+}  // namespace
+
+Result<int64_t> SqliteStore::RecordDecision(const Decision& d) {
+  PLUME_RETURN_IF_ERROR(ValidateDecision(d));
   std::lock_guard lock(mu_);
   int64_t id = 0;
   Status s = InTransaction(db_, [&]() -> Status {
-    Stmt msg(db_, "SELECT 1 FROM messages WHERE id = ?");
-    PLUME_RETURN_IF_ERROR(msg.status());
-    msg.Bind(1, d.message_id);
-    Status step;
-    if (!msg.Step(&step)) {
-      return step.ok() ? NotFound("unknown message: " + std::to_string(d.message_id)) : step;
-    }
-    if (d.draft_id) {
-      Stmt dr(db_, "SELECT message_id FROM drafts WHERE id = ?");
-      PLUME_RETURN_IF_ERROR(dr.status());
-      dr.Bind(1, *d.draft_id);
-      if (!dr.Step(&step)) {
-        return step.ok() ? NotFound("unknown draft: " + std::to_string(*d.draft_id)) : step;
-      }
-      if (dr.Int(0) != d.message_id) {
-        return InvalidArgument("draft " + std::to_string(*d.draft_id) +
-                               " does not belong to message " + std::to_string(d.message_id));
-      }
-    }
-    Stmt st(db_,
-            "INSERT INTO decisions (message_id, draft_id, agent, kind, final_text, edit_distance, "
-            "decided_at) VALUES (?,?,?,?,?,?,?)");
-    PLUME_RETURN_IF_ERROR(st.status());
-    st.Bind(1, d.message_id);
-    if (d.draft_id) st.Bind(2, *d.draft_id); else st.BindNull(2);
-    st.Bind(3, d.agent)
-        .Bind(4, ToString(d.kind))
-        .Bind(5, d.final_text)
-        .Bind(6, d.edit_distance)
-        .Bind(7, d.decided_at_ms);
-    PLUME_RETURN_IF_ERROR(st.Run());
-    id = sqlite3_last_insert_rowid(db_);
-    if (d.kind != DecisionKind::kDiscarded) {
-      Stmt up(db_, "UPDATE messages SET status = 'answered' WHERE id = ?");
-      PLUME_RETURN_IF_ERROR(up.status());
-      up.Bind(1, d.message_id);
-      PLUME_RETURN_IF_ERROR(up.Run());
-    }
+    PLUME_ASSIGN_OR_RETURN(id, InsertDecision(db_, d));
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -717,6 +860,226 @@ Result<std::vector<Decision>> SqliteStore::ListDecisions(int64_t message_id) {
   std::vector<Decision> out;
   Status s;
   while (st.Step(&s)) out.push_back(DecisionFromRow(st));
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<MessageCounts> SqliteStore::CountMessagesByStatus(const std::string& service) {
+  std::string sql = "SELECT status, COUNT(*) FROM messages";
+  if (!service.empty()) sql += " WHERE service = ?1";
+  sql += " GROUP BY status";
+  std::lock_guard lock(mu_);
+  Stmt st(db_, sql);
+  PLUME_RETURN_IF_ERROR(st.status());
+  if (!service.empty()) st.Bind(1, service);
+  MessageCounts c;
+  Status s;
+  while (st.Step(&s)) {
+    MessageStatus status;
+    if (!ParseMessageStatus(st.Text(0), &status)) continue;
+    switch (status) {
+      case MessageStatus::kNew:
+        c.new_messages = st.Int(1);
+        break;
+      case MessageStatus::kInProgress:
+        c.in_progress = st.Int(1);
+        break;
+      case MessageStatus::kAnswered:
+        c.answered = st.Int(1);
+        break;
+      case MessageStatus::kClosed:
+        c.closed = st.Int(1);
+        break;
+    }
+  }
+  if (!s.ok()) return s;
+  return c;
+}
+
+Result<Message> SqliteStore::AssignMessageToLogin(int64_t id, const std::string& login) {
+  std::lock_guard lock(mu_);
+  Message out;
+  Status s = InTransaction(db_, [&]() -> Status {
+    Stmt st(db_,
+            "UPDATE messages SET assigned_agent = ?2, "
+            "status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END "
+            "WHERE id = ?1 AND service = (SELECT service FROM agents WHERE login = ?2)");
+    PLUME_RETURN_IF_ERROR(st.status());
+    st.Bind(1, id).Bind(2, login);
+    PLUME_RETURN_IF_ERROR(st.Run());
+    if (sqlite3_changes(db_) == 0) {
+      return NotFound("unknown message " + std::to_string(id) + " or agent " + login +
+                      " in its service");
+    }
+    Stmt get(db_, "SELECT " + std::string(kMessageColumns) + " FROM messages WHERE id = ?");
+    PLUME_RETURN_IF_ERROR(get.status());
+    get.Bind(1, id);
+    Status step;
+    if (!get.Step(&step)) return step.ok() ? Internal("assigned message vanished") : step;
+    out = MessageFromRow(get);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<int64_t> SqliteStore::RecordDecisionWithAudit(const Decision& d, const AuditEntry& audit) {
+  PLUME_RETURN_IF_ERROR(ValidateDecision(d));
+  std::lock_guard lock(mu_);
+  int64_t id = 0;
+  Status s = InTransaction(db_, [&]() -> Status {
+    PLUME_ASSIGN_OR_RETURN(id, InsertDecision(db_, d));
+    AuditEntry e = audit;
+    e.message_id = d.message_id;
+    e.draft_id = d.draft_id;
+    e.decision = std::string(ToString(d.kind));
+    PLUME_ASSIGN_OR_RETURN(int64_t audit_id, InsertAudit(db_, e));
+    (void)audit_id;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
+Result<int64_t> SqliteStore::CreateAgent(const Agent& a) {
+  if (a.login.empty()) return InvalidArgument("agent without login");
+  if (a.service.empty()) return InvalidArgument("agent without service");
+  if (a.password_hash.empty()) return InvalidArgument("agent without password hash");
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "INSERT INTO agents (login, display_name, role, service, password_hash, created_at) "
+          "VALUES (?,?,?,?,?,?)");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, a.login)
+      .Bind(2, a.display_name)
+      .Bind(3, ToString(a.role))
+      .Bind(4, a.service)
+      .Bind(5, a.password_hash)
+      .Bind(6, a.created_at_ms);
+  Status s = st.Run();
+  if (!s.ok()) {
+    if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE) {
+      return AlreadyExists("login already taken: " + a.login);
+    }
+    return s;
+  }
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Result<Agent> SqliteStore::GetAgent(int64_t id) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT " + std::string(kAgentColumns) + " FROM agents WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, id);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown agent: " + std::to_string(id)) : s;
+  return AgentFromRow(st);
+}
+
+Result<Agent> SqliteStore::GetAgentByLogin(const std::string& login) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT " + std::string(kAgentColumns) + " FROM agents WHERE login = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, login);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown agent login") : s;
+  return AgentFromRow(st);
+}
+
+Status SqliteStore::CreateSession(const Session& session) {
+  if (session.token_hash.empty()) return InvalidArgument("session without token hash");
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?,?,?,?)");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, session.token_hash)
+      .Bind(2, session.agent_id)
+      .Bind(3, session.created_at_ms)
+      .Bind(4, session.expires_at_ms);
+  return st.Run();
+}
+
+Result<Session> SqliteStore::GetSession(const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT token_hash, agent_id, created_at, expires_at FROM sessions WHERE token_hash = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, token_hash);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown session") : s;
+  return Session{st.Text(0), st.Int(1), st.Int(2), st.Int(3)};
+}
+
+Status SqliteStore::DeleteSession(const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "DELETE FROM sessions WHERE token_hash = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, token_hash);
+  return st.Run();
+}
+
+Result<int64_t> SqliteStore::DeleteExpiredSessions(int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "DELETE FROM sessions WHERE expires_at <= ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, now_ms);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  return static_cast<int64_t>(sqlite3_changes(db_));
+}
+
+Result<int64_t> SqliteStore::CreateApiToken(const ApiToken& t) {
+  if (t.token_hash.empty()) return InvalidArgument("API token without hash");
+  if (t.service.empty()) return InvalidArgument("API token without service");
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "INSERT INTO api_tokens (token_hash, service, label, created_at, revoked) "
+          "VALUES (?,?,?,?,?)");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, t.token_hash)
+      .Bind(2, t.service)
+      .Bind(3, t.label)
+      .Bind(4, t.created_at_ms)
+      .Bind(5, int64_t{t.revoked ? 1 : 0});
+  PLUME_RETURN_IF_ERROR(st.Run());
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Result<ApiToken> SqliteStore::GetApiTokenByHash(const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT id, token_hash, service, label, created_at, revoked FROM api_tokens "
+          "WHERE token_hash = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, token_hash);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown API token") : s;
+  return ApiToken{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4), st.Int(5) != 0};
+}
+
+Result<int64_t> SqliteStore::AppendAudit(const AuditEntry& entry) {
+  std::lock_guard lock(mu_);
+  return InsertAudit(db_, entry);
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditFilter& f) {
+  if (f.limit < 1 || f.limit > 1000) return InvalidArgument("limit must be between 1 and 1000");
+  std::string sql = "SELECT " + std::string(kAuditColumns) + " FROM audit WHERE id > ?1";
+  if (f.service) sql += " AND service = ?2";
+  if (f.message_id) sql += " AND message_id = ?3";
+  sql += " ORDER BY id LIMIT ?4";
+  std::lock_guard lock(mu_);
+  Stmt st(db_, sql);
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, f.after_id);
+  if (f.service) st.Bind(2, *f.service);
+  if (f.message_id) st.Bind(3, *f.message_id);
+  st.Bind(4, int64_t{f.limit});
+  std::vector<AuditEntry> out;
+  Status s;
+  while (st.Step(&s)) {
+    PLUME_ASSIGN_OR_RETURN(AuditEntry e, AuditFromRow(st));
+    out.push_back(std::move(e));
+  }
   if (!s.ok()) return s;
   return out;
 }

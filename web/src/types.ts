@@ -1,0 +1,83 @@
+// Types of the Plume HTTP API v1 (see the API contract).
+
+export type Role = "agent" | "supervisor" | "admin";
+
+export interface Agent {
+  id: number;
+  login: string;
+  display_name: string;
+  role: Role;
+  service: string;
+}
+
+export interface Session {
+  agent: Agent;
+  csrf_token: string;
+}
+
+export type MessageStatus = "new" | "in_progress" | "answered" | "closed";
+export type Channel = "api" | "web_form" | "feedback" | "email" | "import";
+
+export interface Message {
+  id: number;
+  service: string;
+  channel: Channel;
+  sender_name: string | null;
+  sender_email: string | null;
+  subject: string | null;
+  body: string;
+  received_at: string;
+  status: MessageStatus;
+  assigned_agent: string | null;
+  intent: string | null;
+}
+
+export interface Source {
+  document_id: string;
+  title: string;
+  url: string;
+  source_date: string;
+}
+
+export interface Draft {
+  id: number;
+  message_id: number;
+  engine: string;
+  engine_version: string;
+  prompt_version: string;
+  text: string;
+  sources: Source[];
+  warnings: string[];
+  created_at: string;
+  latency_ms: number;
+}
+
+export type DecisionKind = "accepted" | "edited" | "written_without_ai" | "discarded";
+
+export interface Decision {
+  id: number;
+  message_id: number;
+  draft_id: number | null;
+  agent: string;
+  kind: DecisionKind;
+  final_text: string | null;
+  edit_distance: number | null;
+  decided_at: string;
+}
+
+export interface MessageList {
+  messages: Message[];
+  next_after_id: number | null;
+  counts: Partial<Record<MessageStatus, number>>;
+}
+
+export interface MessageDetail {
+  message: Message;
+  drafts: Draft[];
+  decisions: Decision[];
+}
+
+export interface Engines {
+  engines: string[];
+  default: string | null;
+}
