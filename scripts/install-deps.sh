@@ -14,6 +14,7 @@ PACKAGES=(
   libgmime-3.0-dev dovecot-imapd postfix
   libfasttext-dev libtomlplusplus-dev libkainjow-mustache-dev
   chromium
+  hunspell-fr-comprehensive
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -47,15 +47,14 @@ Setup* Shared() {
     setup->retriever = std::move(r).value();
     draft::DraftServiceConfig c;
     c.resource_dir = PLUME_RESOURCE_DIR;
-    auto service = draft::DraftService::Create(*setup->store, *setup->retriever,
-                                               *setup->stop_words, setup->clock, c);
+    auto service = draft::DraftService::Create(*setup->store, *setup->retriever, *setup->stop_words,
+                                               setup->clock, c);
     if (!service.ok()) {
       std::cerr << service.status().ToString() << "\n";
       return static_cast<Setup*>(nullptr);
     }
     setup->service = std::move(service).value();
-    auto faq = eval::LoadFaq(std::string(PLUME_SHARED_DATA_DIR) +
-                             "/faq-code-du-travail/faq.json");
+    auto faq = eval::LoadFaq(std::string(PLUME_SHARED_DATA_DIR) + "/faq-code-du-travail/faq.json");
     if (faq.ok()) {
       for (const auto& item : *faq) setup->questions.push_back(item.question);
     }

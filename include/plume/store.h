@@ -19,6 +19,10 @@
 //   api_tokens(id PK, token_hash UNIQUE, service, label, created_at, revoked)
 //   audit(id PK, at, service, agent, action, message_id, draft_id, engine, prompt_version,
 //         sources JSON, decision, final_text, detail)   -- append only
+//   satisfaction(token_hash PK, decision_id UNIQUE FK, message_id FK, created_at, expires_at,
+//                score NULL, useful NULL, comment, rated_at NULL, updated_at NULL)
+//   draft_feedback(id PK, draft_id FK, message_id FK, agent, thumbs_up, reasons CSV, comment,
+//                  created_at, UNIQUE(draft_id, agent))
 // Timestamps are integer milliseconds since the Unix epoch, UTC.
 //
 // Thread-safety: all methods are safe to call concurrently from several threads.
@@ -36,6 +40,7 @@
 
 #include "plume/knowledge.h"
 #include "plume/message.h"
+#include "plume/outcomes.h"
 #include "plume/status.h"
 
 namespace plume {
@@ -52,9 +57,12 @@ enum class AgentRole { kAgent, kSupervisor, kAdmin };
 
 inline std::string_view ToString(AgentRole r) {
   switch (r) {
-    case AgentRole::kAgent: return "agent";
-    case AgentRole::kSupervisor: return "supervisor";
-    case AgentRole::kAdmin: return "admin";
+    case AgentRole::kAgent:
+      return "agent";
+    case AgentRole::kSupervisor:
+      return "supervisor";
+    case AgentRole::kAdmin:
+      return "admin";
   }
   return "unknown";
 }
@@ -128,6 +136,24 @@ struct MessageCounts {
   int64_t in_progress = 0;
   int64_t answered = 0;
   int64_t closed = 0;
+};
+
+// The unguessable link a citizen receives with a reply, to rate it. Only the token's hash is
+// stored.
+struct SatisfactionLink {
+  std::string token_hash;
+  int64_t decision_id = 0;  // the sending decision rated
+  int64_t message_id = 0;
+  std::string service;  // read only: the message's service
+  int64_t created_at_ms = 0;
+  int64_t expires_at_ms = 0;                 // no first rating at or after this instant
+  std::optional<SatisfactionRating> rating;  // read only: set once the citizen has rated
+};
+
+struct OutcomeRecordFilter {
+  std::string service;  // empty: all services
+  int64_t from_ms = 0;  // inclusive
+  int64_t to_ms = 0;    // exclusive
 };
 
 struct UpsertStats {
@@ -209,6 +235,29 @@ class Store {
   virtual Result<int64_t> AppendAudit(const AuditEntry& entry) = 0;
   // Entries ordered by id.
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& filter) = 0;
+
+  // Outcomes: citizens' satisfaction and agents' feedback on drafts (issue #5) ------------------
+  // Stores the rating link of a sent reply. Requires a sending decision (accepted, edited,
+  // written_without_ai) of link.message_id (kInvalidArgument otherwise, kNotFound when the
+  // decision is unknown); kAlreadyExists when that decision, or that token hash, already has one.
+  virtual Status CreateSatisfactionLink(const SatisfactionLink& link) = 0;
+  // The link (with its message's service and its rating, if any); kNotFound when unknown.
+  virtual Result<SatisfactionLink> GetSatisfactionLink(const std::string& token_hash) = 0;
+  // Sets (first time) or replaces the rating of the link's reply; time windows are the caller's
+  // business. rating.decision_id / message_id are ignored (taken from the link). Requires
+  // 1 <= score <= 5. kNotFound when the token hash is unknown.
+  virtual Status SaveSatisfactionRating(const std::string& token_hash,
+                                        const SatisfactionRating& rating) = 0;
+  // Ratings of the replies decided in [from_ms, to_ms) of `service` (all when empty).
+  virtual Result<std::vector<SatisfactionRating>> ListSatisfactionRatings(
+      const OutcomeRecordFilter& filter) = 0;
+  // Records an agent's thumbs up/down on a draft; one per (draft, agent): a second call replaces
+  // the first (same id). feedback.message_id is taken from the draft. kNotFound for an unknown
+  // draft; kInvalidArgument for an empty agent. Returns the feedback id.
+  virtual Result<int64_t> SaveDraftFeedback(const DraftFeedback& feedback) = 0;
+  // Feedback created in [from_ms, to_ms) on drafts of `service` (all when empty), ordered by id.
+  virtual Result<std::vector<DraftFeedback>> ListDraftFeedback(
+      const OutcomeRecordFilter& filter) = 0;
 };
 
 }  // namespace plume

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "plume/clock.h"
+#include "plume/outcomes.h"
 #include "store/factory/store_factory.h"
 #include "util/text.h"
 
@@ -204,6 +205,10 @@ const std::array<DemoService, 3>& DemoServices() {
 }
 
 constexpr int kDemoMessagesPerService = 60;
+// Demo messages are spread over the last 8 weeks, so the outcome dashboard has history.
+constexpr int64_t kDemoSpacingMs = 8LL * 7 * 86'400'000 / kDemoMessagesPerService;
+// The most recent demo messages stay open for agents to try; the others get generated outcomes.
+constexpr int kDemoOpenMessages = 12;
 constexpr std::string_view kDemoSubjectPrefix = "[DÉMO] ";
 constexpr std::string_view kDemoEmailDomain = "@demo.invalid";
 
@@ -260,12 +265,172 @@ Result<int> SeedMessages(Store& store, const DemoService& svc, int64_t now_ms) {
     if (existing.count({m.subject, m.sender_email}) > 0) continue;
     m.body = std::string("Bonjour,\n\n") + topic.bodies[static_cast<size_t>(i / 6) % 2] + "\n\n" +
              kClosings[static_cast<size_t>(i) % kClosings.size()] + "\n" + name;
-    m.received_at_ms = now_ms - static_cast<int64_t>(i) * 97 * 60 * 1000;  // spread over days
+    m.received_at_ms = now_ms - static_cast<int64_t>(i) * kDemoSpacingMs;  // over 8 weeks
     PLUME_ASSIGN_OR_RETURN(int64_t id, store.CreateMessage(m));
     (void)id;
     ++created;
   }
   return created;
+}
+
+// Deterministic pseudo-random numbers (splitmix64), so the demo is the same on every machine.
+uint64_t DemoRandom(uint64_t seed) {
+  uint64_t z = seed + 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+struct DemoOutcomeStats {
+  int replies = 0;
+  int ratings = 0;
+  int feedback = 0;
+};
+
+// Generated outcomes (drafts, decisions, satisfaction ratings, agents' feedback) for the demo
+// messages of `svc` that are old enough and have neither draft nor decision yet: running the seed
+// again adds nothing, and messages an agent has handled are left alone. Everything is labelled
+// as generated demo data.
+Result<DemoOutcomeStats> SeedOutcomes(Store& store, const DemoService& svc, size_t service_index,
+                                      int64_t now_ms) {
+  constexpr int64_t kHour = 3'600'000;
+  constexpr int64_t kDay = 24 * kHour;
+  DemoOutcomeStats stats;
+  std::string slug = svc.id;
+  slug.erase(std::remove(slug.begin(), slug.end(), '-'), slug.end());
+  const std::string agent = "agent." + slug;
+  MessageFilter f;
+  f.service = svc.id;
+  f.limit = 1000;
+  std::vector<Message> demo;
+  while (true) {
+    PLUME_ASSIGN_OR_RETURN(std::vector<Message> page, store.ListMessages(f));
+    for (auto& m : page) {
+      if (m.sender_email.ends_with(kDemoEmailDomain) && m.subject.starts_with(kDemoSubjectPrefix)) {
+        demo.push_back(std::move(m));
+      }
+    }
+    if (page.size() < static_cast<size_t>(f.limit)) break;
+    f.after_id = page.back().id;
+  }
+  for (const Message& m : demo) {
+    if (m.received_at_ms > now_ms - kDemoOpenMessages * kDemoSpacingMs) continue;
+    PLUME_ASSIGN_OR_RETURN(std::vector<Draft> drafts, store.ListDrafts(m.id));
+    PLUME_ASSIGN_OR_RETURN(std::vector<Decision> decisions, store.ListDecisions(m.id));
+    if (!drafts.empty() || !decisions.empty() || m.status != MessageStatus::kNew) continue;
+    uint64_t r = DemoRandom(static_cast<uint64_t>(m.received_at_ms) * 7 + service_index);
+    auto next = [&r](uint64_t n) {
+      r = DemoRandom(r);
+      return static_cast<int64_t>(r % n);
+    };
+    const int64_t kind_roll = next(100);
+    const DecisionKind kind = kind_roll < 45   ? DecisionKind::kAccepted
+                              : kind_roll < 78 ? DecisionKind::kEdited
+                                               : DecisionKind::kWrittenWithoutAi;
+    const bool ai = kind != DecisionKind::kWrittenWithoutAi;
+    const bool with_draft = ai || next(2) == 0;  // some replies follow a discarded draft
+    // AI-assisted replies go out in 4 h to 4 days, the others in 1 to 9 days.
+    const int64_t delay = ai ? 4 * kHour + next(92) * kHour : kDay + next(8 * 24) * kHour;
+    const int64_t decided_at = std::min(m.received_at_ms + delay, now_ms - kHour);
+    const std::string draft_text = fmt::format(
+        "Bonjour {},\n\nNous avons bien reçu votre demande « {} ». [Texte généré pour la "
+        "démonstration de Plume.]\n\nCordialement,\n{}",
+        m.sender_name, m.subject.substr(kDemoSubjectPrefix.size()), svc.name);
+    std::optional<int64_t> draft_id;
+    if (with_draft) {
+      Draft d;
+      d.message_id = m.id;
+      d.engine = "embedded";
+      d.engine_version = "démo";
+      d.text = draft_text;
+      d.warnings = {"Données de démonstration générées"};
+      d.created_at_ms = m.received_at_ms + std::min<int64_t>(delay / 2, 2 * kHour);
+      d.latency_ms = 200 + next(1300);
+      PLUME_ASSIGN_OR_RETURN(draft_id, store.CreateDraft(d));
+      if (!ai) {
+        Decision discard;
+        discard.message_id = m.id;
+        discard.draft_id = draft_id;
+        discard.agent = agent;
+        discard.kind = DecisionKind::kDiscarded;
+        discard.decided_at_ms = d.created_at_ms + 10 * 60'000;
+        AuditEntry audit;
+        audit.at_ms = discard.decided_at_ms;
+        audit.service = svc.id;
+        audit.agent = agent;
+        audit.action = "draft_discarded";
+        audit.engine = d.engine;
+        audit.detail = "données de démonstration";
+        PLUME_ASSIGN_OR_RETURN(int64_t discard_id, store.RecordDecisionWithAudit(discard, audit));
+        (void)discard_id;
+      }
+      if (next(100) < 70) {  // agents give feedback on most drafts
+        DraftFeedback fb;
+        fb.draft_id = *draft_id;
+        fb.agent = agent;
+        fb.thumbs_up =
+            kind == DecisionKind::kAccepted || (kind == DecisionKind::kEdited && next(2));
+        if (!fb.thumbs_up) {
+          fb.reasons.push_back(static_cast<FeedbackReason>(next(5)));
+          if (next(3) == 0) {
+            const auto extra = static_cast<FeedbackReason>(next(5));
+            if (extra != fb.reasons.front()) fb.reasons.push_back(extra);
+          }
+        }
+        fb.comment = "Avis de démonstration";
+        fb.created_at_ms = decided_at;
+        PLUME_ASSIGN_OR_RETURN(int64_t feedback_id, store.SaveDraftFeedback(fb));
+        (void)feedback_id;
+        ++stats.feedback;
+      }
+    }
+    Decision sent;
+    sent.message_id = m.id;
+    sent.agent = agent;
+    sent.kind = kind;
+    sent.decided_at_ms = decided_at;
+    if (ai) sent.draft_id = draft_id;
+    sent.final_text = kind == DecisionKind::kAccepted ? draft_text
+                      : kind == DecisionKind::kEdited
+                          ? draft_text +
+                                "\nNous restons à votre disposition pour tout "
+                                "complément."
+                          : "Bonjour,\n\nRéponse rédigée sans brouillon (démonstration).";
+    sent.edit_distance =
+        kind == DecisionKind::kEdited ? util::EditDistance(draft_text, sent.final_text) : 0;
+    AuditEntry audit;
+    audit.at_ms = decided_at;
+    audit.service = svc.id;
+    audit.agent = agent;
+    audit.action = "reply_sent";
+    audit.final_text = sent.final_text;
+    audit.detail = "données de démonstration";
+    PLUME_ASSIGN_OR_RETURN(sent.id, store.RecordDecisionWithAudit(sent, audit));
+    ++stats.replies;
+    // Satisfaction link (its token is never shown: these links cannot be used) and, for about
+    // half of the replies, the citizen's rating.
+    SatisfactionLink link;
+    link.token_hash = auth::HashToken(auth::NewSecret());
+    link.decision_id = sent.id;
+    link.message_id = m.id;
+    link.created_at_ms = decided_at;
+    link.expires_at_ms = decided_at + 30 * kDay;
+    PLUME_RETURN_IF_ERROR(store.CreateSatisfactionLink(link));
+    if (next(100) < 55) {
+      // AI-assisted replies: mostly 4-5; the others spread wider.
+      static constexpr int kAiScores[10] = {5, 5, 5, 4, 4, 4, 4, 3, 3, 2};
+      static constexpr int kOtherScores[10] = {5, 5, 4, 4, 4, 3, 3, 2, 2, 1};
+      SatisfactionRating rating;
+      rating.score = (ai ? kAiScores : kOtherScores)[next(10)];
+      if (next(100) < 85) rating.useful = rating.score >= 3;
+      rating.comment = "Avis de démonstration";
+      rating.rated_at_ms = std::min(decided_at + next(48) * kHour, now_ms);
+      rating.updated_at_ms = rating.rated_at_ms;
+      PLUME_RETURN_IF_ERROR(store.SaveSatisfactionRating(link.token_hash, rating));
+      ++stats.ratings;
+    }
+  }
+  return stats;
 }
 
 int RunDemoSeed(const Context& ctx) {
@@ -300,6 +465,15 @@ int RunDemoSeed(const Context& ctx) {
     fmt::print("  {:<16} {} créés, {} déjà présents\n", svc.id, *created,
                kDemoMessagesPerService - *created);
   }
+  fmt::print(
+      "Résultats générés (brouillons, réponses, avis d'usagers et d'agents de DÉMONSTRATION) :\n");
+  for (size_t i = 0; i < DemoServices().size(); ++i) {
+    const DemoService& svc = DemoServices()[i];
+    auto seeded = SeedOutcomes(**store, svc, i, clock.NowMillis());
+    if (!seeded.ok()) return ReportFailure(seeded.status());
+    fmt::print("  {:<16} {} réponses, {} avis d'usagers, {} avis d'agents ajoutés\n", svc.id,
+               seeded->replies, seeded->ratings, seeded->feedback);
+  }
   return 0;
 }
 
@@ -331,8 +505,8 @@ void RegisterAccountCommands(CLI::App& app, Context& ctx) {
   CLI::App* demo = app.add_subcommand("demo", "Données de démonstration");
   demo->require_subcommand(1);
   demo->add_subcommand("seed",
-                       "Crée 3 services de démonstration (comptes et messages générés ; "
-                       "idempotent)")
+                       "Crée 3 services de démonstration (comptes, messages, réponses et avis "
+                       "générés sur 8 semaines ; idempotent)")
       ->callback([&ctx] { ctx.exit_code = RunDemoSeed(ctx); });
 }
 

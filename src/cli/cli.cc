@@ -37,6 +37,7 @@ int RunCli(int argc, char** argv) {
   RegisterMigrateCommands(app, ctx);
   RegisterChannelCommands(app, ctx);
   RegisterAccountCommands(app, ctx);
+  RegisterReportCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

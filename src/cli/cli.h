@@ -33,6 +33,7 @@ void RegisterIntentCommands(CLI::App& app, Context& ctx);
 void RegisterMigrateCommands(CLI::App& app, Context& ctx);
 void RegisterChannelCommands(CLI::App& app, Context& ctx);
 void RegisterAccountCommands(CLI::App& app, Context& ctx);
+void RegisterReportCommands(CLI::App& app, Context& ctx);
 
 // Builds the whole command tree and runs it. Returns the process exit code.
 int RunCli(int argc, char** argv);

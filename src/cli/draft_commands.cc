@@ -1,8 +1,8 @@
 // `plume draft`: a draft for a message typed or piped in; `plume eval drafts`: draft quality
 // against the official answers of the Ministry of Labour FAQ.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -39,12 +39,17 @@ struct EvalDraftArgs {
 json DraftJson(const Draft& d) {
   json sources = json::array();
   for (const auto& s : d.sources) {
-    sources.push_back(
-        {{"document_id", s.document_id}, {"title", s.title}, {"url", s.url}, {"date", s.source_date}});
+    sources.push_back({{"document_id", s.document_id},
+                       {"title", s.title},
+                       {"url", s.url},
+                       {"date", s.source_date}});
   }
-  return {{"engine", d.engine},       {"engine_version", d.engine_version},
-          {"prompt_version", d.prompt_version}, {"text", d.text},
-          {"sources", sources},       {"warnings", d.warnings},
+  return {{"engine", d.engine},
+          {"engine_version", d.engine_version},
+          {"prompt_version", d.prompt_version},
+          {"text", d.text},
+          {"sources", sources},
+          {"warnings", d.warnings},
           {"latency_ms", d.latency_ms}};
 }
 
@@ -52,22 +57,15 @@ int RunDraft(const Context& ctx, DraftCmdArgs args) {
   if (args.text == "-") {
     args.text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
-  auto store = OpenConfiguredStore(ctx);
-  if (!store.ok()) return ReportFailure(store.status());
-  auto stop_words = LoadStopWords(ctx);
-  if (!stop_words.ok()) return ReportFailure(stop_words.status());
-  auto retriever = OpenRetriever(ctx);
-  if (!retriever.ok()) return ReportFailure(retriever.status());
-  SystemClock clock;
-  auto service = OpenDraftService(ctx, args.draft, **store, **retriever, *stop_words, clock);
-  if (!service.ok()) return ReportFailure(service.status());
+  auto stack = OpenDraftingStack(ctx, args.draft);
+  if (!stack.ok()) return ReportFailure(stack.status());
   DraftRequest req;
   req.message.service = "cli";
   req.message.body = args.text;
   req.message.subject = args.subject;
   req.message.sender_name = args.sender;
   req.engine = args.engine;
-  auto d = (*service)->Generate(req);
+  auto d = (*stack)->drafter->Generate(req);
   if (!d.ok()) return ReportFailure(d.status());
   if (args.as_json) {
     fmt::print("{}\n", DraftJson(*d).dump(2));
@@ -113,26 +111,21 @@ int RunEvalDrafts(const Context& ctx, const EvalDraftArgs& args) {
   if (args.limit > 0 && static_cast<size_t>(args.limit) < items->size()) {
     items->resize(args.limit);
   }
-  auto store = OpenConfiguredStore(ctx);
-  if (!store.ok()) return ReportFailure(store.status());
-  auto stop_words = LoadStopWords(ctx);
-  if (!stop_words.ok()) return ReportFailure(stop_words.status());
-  auto retriever = OpenRetriever(ctx);
-  if (!retriever.ok()) return ReportFailure(retriever.status());
-  SystemClock clock;
-  auto service = OpenDraftService(ctx, args.draft, **store, **retriever, *stop_words, clock);
-  if (!service.ok()) return ReportFailure(service.status());
+  auto stack = OpenDraftingStack(ctx, args.draft);
+  if (!stack.ok()) return ReportFailure(stack.status());
   json out = json::array();
   fmt::print("{:<12}{:>6}{:>9}{:>8}{:>8}{:>12}{:>11}{:>9}{:>9}{:>9}\n", "moteur", "n", "ROUGE-L",
              "chrF", "sources", "articles", "inventés", "masqués", "p50 ms", "p99 ms");
   for (const auto& engine : args.engines) {
-    eval::DraftEvalReport r = eval::EvaluateDrafts(**service, **store, *items, engine);
+    eval::DraftEvalReport r =
+        eval::EvaluateDrafts(*(*stack)->drafter, *(*stack)->store, *items, engine);
     fmt::print("{:<12}{:>6}{:>9.3f}{:>8.3f}{:>8}{:>12}{:>11}{:>9}{:>9.1f}{:>9.1f}\n", engine,
                r.drafted, r.rouge_l, r.chrf, r.with_sources,
                fmt::format("{}/{}", r.citing_an_article_source, r.with_known_articles),
-               r.invented_urls + r.invented_phones + r.invented_emails, r.masked_by_guard,
-               r.p50_ms, r.p99_ms);
-    if (r.fallbacks > 0) fmt::print("  {} brouillon(s) du moteur intégré en secours\n", r.fallbacks);
+               r.invented_urls + r.invented_phones + r.invented_emails, r.masked_by_guard, r.p50_ms,
+               r.p99_ms);
+    if (r.fallbacks > 0)
+      fmt::print("  {} brouillon(s) du moteur intégré en secours\n", r.fallbacks);
     for (const auto& f : r.failures) fmt::print("  échec : {}\n", f);
     out.push_back(ReportJson(r));
   }
@@ -160,7 +153,8 @@ void RegisterDraftCommands(CLI::App& app, CLI::App& eval, Context& ctx) {
 
   auto eargs = std::make_shared<EvalDraftArgs>();
   CLI::App* ev = eval.add_subcommand(
-      "drafts", "Qualité des brouillons face aux réponses officielles (FAQ du ministère du Travail)");
+      "drafts",
+      "Qualité des brouillons face aux réponses officielles (FAQ du ministère du Travail)");
   ev->add_option("--faq", eargs->faq, "Fichier faq.json")->capture_default_str();
   ev->add_option("--engine", eargs->engines, "Moteur(s) à évaluer")
       ->check(CLI::IsMember({"embedded", "generative"}))

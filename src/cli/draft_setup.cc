@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "cli/common.h"
+
 namespace plume::cli {
 
 void AddDraftOptions(CLI::App& cmd, DraftArgs& args) {
@@ -49,6 +51,19 @@ Result<std::unique_ptr<draft::DraftService>> OpenDraftService(
     c.generative.model = args.llm_model;
   }
   return draft::DraftService::Create(store, retriever, stop_words, clock, std::move(c));
+}
+
+Result<std::unique_ptr<DraftingStack>> OpenDraftingStack(const Context& ctx,
+                                                         const DraftArgs& args) {
+  auto stack = std::make_unique<DraftingStack>();
+  PLUME_ASSIGN_OR_RETURN(stack->store, OpenConfiguredStore(ctx));
+  PLUME_ASSIGN_OR_RETURN(retrieval::StopWords stop_words, LoadStopWords(ctx));
+  stack->stop_words = std::make_unique<retrieval::StopWords>(std::move(stop_words));
+  PLUME_ASSIGN_OR_RETURN(stack->retriever, OpenRetriever(ctx));
+  PLUME_ASSIGN_OR_RETURN(stack->drafter,
+                         OpenDraftService(ctx, args, *stack->store, *stack->retriever,
+                                          *stack->stop_words, stack->clock));
+  return stack;
 }
 
 }  // namespace plume::cli

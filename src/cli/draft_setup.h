@@ -3,7 +3,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <memory>
 #include <string>
 
@@ -13,6 +12,7 @@
 #include "plume/retriever.h"
 #include "plume/store.h"
 #include "retrieval/analyzer.h"
+#include "retrieval/bm25_retriever.h"
 
 namespace plume::cli {
 
@@ -29,6 +29,20 @@ struct DraftArgs {
 };
 
 void AddDraftOptions(CLI::App& cmd, DraftArgs& args);
+
+// Everything a draft needs, opened from the configuration. Members are declared in dependency
+// order (the drafter borrows the others), so they are destroyed in the right order.
+struct DraftingStack {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<retrieval::StopWords> stop_words;
+  std::unique_ptr<retrieval::Bm25Retriever> retriever;
+  SystemClock clock;
+  std::unique_ptr<draft::DraftService> drafter;
+};
+
+// Opens the configured store, the index and the DraftService. Errors: those of
+// OpenConfiguredStore, LoadStopWords, OpenRetriever and DraftService::Create.
+Result<std::unique_ptr<DraftingStack>> OpenDraftingStack(const Context& ctx, const DraftArgs& args);
 
 // Errors: those of DraftService::Create.
 Result<std::unique_ptr<draft::DraftService>> OpenDraftService(

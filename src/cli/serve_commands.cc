@@ -37,15 +37,9 @@ int Fail(const Status& s) {
 }
 
 int RunServe(const Context& ctx, const ServeArgs& args) {
-  auto store = OpenConfiguredStore(ctx);
-  if (!store.ok()) return Fail(store.status());
-  auto stop_words = LoadStopWords(ctx);
-  if (!stop_words.ok()) return Fail(stop_words.status());
-  auto retriever = OpenRetriever(ctx);
-  if (!retriever.ok()) return Fail(retriever.status());
-  SystemClock clock;
-  auto drafter = OpenDraftService(ctx, args.draft, **store, **retriever, *stop_words, clock);
-  if (!drafter.ok()) return Fail(drafter.status());
+  auto stack = OpenDraftingStack(ctx, args.draft);
+  if (!stack.ok()) return Fail(stack.status());
+  DraftingStack& d = **stack;
   std::unique_ptr<intent::FastTextClassifier> classifier;
   intent::ModelRegistry models(std::filesystem::path(ctx.data_dir) / "intent");
   if (auto active = models.Active(); active.ok()) {
@@ -53,8 +47,10 @@ int RunServe(const Context& ctx, const ServeArgs& args) {
     if (!loaded.ok()) return Fail(loaded.status());
     classifier = std::move(loaded).value();
   } else {
-    fmt::print("Aucun modèle d'intention ({}) : les messages ne seront pas classés "
-               "(plume intent train).\n", active.status().message());
+    fmt::print(
+        "Aucun modèle d'intention ({}) : les messages ne seront pas classés "
+        "(plume intent train).\n",
+        active.status().message());
   }
   http::ServerOptions options;
   options.host = args.host;
@@ -62,7 +58,7 @@ int RunServe(const Context& ctx, const ServeArgs& args) {
   options.web_dir = args.web_dir;
   options.secure_cookies = args.secure_cookies;
   options.intent_classifier = classifier.get();
-  http::Server server(**store, **retriever, drafter->get(), clock, options);
+  http::Server server(*d.store, *d.retriever, d.drafter.get(), d.clock, options);
   if (Status s = server.Bind(); !s.ok()) return Fail(s);
   g_server = &server;
   std::signal(SIGINT, OnSignal);

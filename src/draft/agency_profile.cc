@@ -1,8 +1,6 @@
 #include "draft/agency_profile.h"
 
-#include <toml++/toml.h>
-
-#include "util/files.h"
+#include "draft/toml_file.h"
 
 namespace plume::draft {
 namespace {
@@ -24,15 +22,7 @@ Status ReadList(const toml::table& t, const char* key, const std::string& file,
 }  // namespace
 
 Result<AgencyProfile> LoadAgencyProfile(const std::filesystem::path& file) {
-  PLUME_ASSIGN_OR_RETURN(std::string text, util::ReadFile(file));
-  toml::table t;
-  try {
-    t = toml::parse(text, file.string());
-  } catch (const toml::parse_error& e) {
-    return InvalidArgument(file.string() + ", ligne " +
-                                   std::to_string(e.source().begin.line) + " : " +
-                                   std::string(e.description()));
-  }
+  PLUME_ASSIGN_OR_RETURN(toml::table t, ParseTomlFile(file));
   AgencyProfile p;
   p.name = t["name"].value_or(p.name);
   p.signature = t["signature"].value_or(p.signature);

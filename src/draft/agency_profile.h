@@ -11,7 +11,7 @@
 namespace plume::draft {
 
 struct AgencyProfile {
-  std::string name;                                        // "Préfecture du Rhône"; may be empty
+  std::string name;  // "Préfecture du Rhône"; may be empty
   std::string signature = "[Prénom Nom]\n[Fonction, service]";  // the agent completes it
   std::vector<std::string> urls;    // the agency's own pages and online services
   std::vector<std::string> phones;  // its switchboard, helpline

@@ -11,8 +11,7 @@ std::string FallbackWarning(const Status& cause) {
 
 DraftService::~DraftService() = default;
 
-Result<std::unique_ptr<DraftService>> DraftService::Create(Store& store,
-                                                           const Retriever& retriever,
+Result<std::unique_ptr<DraftService>> DraftService::Create(Store& store, const Retriever& retriever,
                                                            const retrieval::StopWords& stop_words,
                                                            const Clock& clock,
                                                            DraftServiceConfig config) {
@@ -46,8 +45,8 @@ Result<std::unique_ptr<DraftService>> DraftService::CreateWithClient(
   s->embedded_ = std::make_unique<EmbeddedEngine>(store, retriever, stop_words, s->templates_,
                                                   s->agency_, clock, config.embedded);
   if (client) {
-    PLUME_ASSIGN_OR_RETURN(s->prompts_,
-                           PromptSet::Load(config.resource_dir / "prompts" / config.prompt_version));
+    PLUME_ASSIGN_OR_RETURN(
+        s->prompts_, PromptSet::Load(config.resource_dir / "prompts" / config.prompt_version));
     privacy::PseudonymizerConfig pc;
     pc.resource_dir = config.resource_dir / "privacy";
     PLUME_ASSIGN_OR_RETURN(s->pseudonymizer_, privacy::Pseudonymizer::Create(pc));
@@ -75,7 +74,7 @@ Result<Draft> DraftService::Generate(const DraftRequest& request) {
   }
   if (m.body.size() + m.subject.size() > config_.max_body_bytes) {
     return InvalidArgument("message trop long pour un brouillon (limite " +
-                                   std::to_string(config_.max_body_bytes / 1024) + " Ko)");
+                           std::to_string(config_.max_body_bytes / 1024) + " Ko)");
   }
   for (const std::string* field : {&m.body, &m.subject, &m.sender_name, &m.sender_email}) {
     if (!util::IsValidUtf8(*field)) {

@@ -29,7 +29,7 @@ struct DraftServiceConfig {
   std::filesystem::path resource_dir;
   std::filesystem::path agency_file;  // TOML (see agency_profile.h); empty: defaults
   std::string prompt_version = "reply-v1";
-  std::string default_engine;  // "embedded" (when empty) or "generative"
+  std::string default_engine;                  // "embedded" (when empty) or "generative"
   std::optional<llm::OpenAiClientConfig> llm;  // unset: no generative engine
   EmbeddedOptions embedded;
   GenerativeOptions generative;

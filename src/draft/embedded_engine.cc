@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <set>
 
-#include "draft/reply_frame.h"
 #include "draft/grounding_guard.h"
+#include "draft/reply_frame.h"
 #include "plume/drafter.h"
 #include "util/text.h"
 
@@ -119,7 +119,8 @@ Result<std::string> EmbeddedEngine::Body(const Message& message,
       // Conditional content repeats a title under several cases: keep the first case, the one
       // the retriever matched if any, and say the fiche has the others.
       std::string key = SectionKey(section.path.back());
-      bool matched = !best.hit.section_path.empty() && JoinPath(section.path) == best.hit.section_path;
+      bool matched =
+          !best.hit.section_path.empty() && JoinPath(section.path) == best.hit.section_path;
       if (taken.count(key) && !matched) continue;
       taken.insert(key);
       std::string title = section.path.size() > 1 ? JoinPath(section.path) : section.path.back();

@@ -32,12 +32,12 @@
 namespace plume::draft {
 
 struct EmbeddedOptions {
-  int retrieve_limit = 2;  // the best fiche and a possible second source
+  int retrieve_limit = 2;          // the best fiche and a possible second source
   size_t max_excerpt_chars = 900;  // per section excerpt or composed paragraph
   int max_sentences = 4;
-  double low_coverage = 0.4;    // below: "confiance faible" warning
+  double low_coverage = 0.4;         // below: "confiance faible" warning
   double no_answer_coverage = 0.15;  // below (or no hit): ask the citizen for details
-  int short_message_words = 6;  // fewer words: "message court" warning
+  int short_message_words = 6;       // fewer words: "message court" warning
   // A second fiche is cited as well when its score is at least this share of the first's.
   double second_source_ratio = 0.9;
 };

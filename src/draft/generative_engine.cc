@@ -149,8 +149,7 @@ Result<ChatRequest> GenerativeEngine::BuildRequest(const Message& message,
   privacy::PseudonymizeHints hints{message.sender_name, message.sender_email};
   PLUME_ASSIGN_OR_RETURN(privacy::Pseudonymized masked, pseudonymizer_.Pseudonymize(text, hints));
   std::vector<PromptSource> prompt_sources;
-  for (size_t i = 0; i < sources.size() && i < static_cast<size_t>(options_.context_sources);
-       ++i) {
+  for (size_t i = 0; i < sources.size() && i < static_cast<size_t>(options_.context_sources); ++i) {
     const KnowledgeDocument& doc = sources[i].doc;
     prompt_sources.push_back({"S" + std::to_string(i + 1), doc.title, doc.url,
                               FrenchDate(doc.source_date),
@@ -181,7 +180,8 @@ Result<Draft> GenerativeEngine::Generate(
   // The frame around the model's body: greeting first (streamed at once), the rest after.
   ReplySlots slots = FrameSlots(message, agency_);
   slots.corps = kBodyMarker;
-  PLUME_ASSIGN_OR_RETURN(std::string head_frame, TemplateLibrary::Render(templates_.frame(), slots));
+  PLUME_ASSIGN_OR_RETURN(std::string head_frame,
+                         TemplateLibrary::Render(templates_.frame(), slots));
   std::string head = head_frame.substr(0, head_frame.find(kBodyMarker));
 
   bool stopped = false;
@@ -192,9 +192,8 @@ Result<Draft> GenerativeEngine::Generate(
     return !stopped;
   };
   emit(TidyReply(head) + "\n\n");
-  Result<ChatResponse> response =
-      client_.ChatStream(request, [&](std::string_view delta) { return emit(restorer.Feed(delta)); },
-                         cancel);
+  Result<ChatResponse> response = client_.ChatStream(
+      request, [&](std::string_view delta) { return emit(restorer.Feed(delta)); }, cancel);
   if (stopped) return Cancelled("brouillon annulé");
   PLUME_RETURN_IF_ERROR(response.status());
   emit(restorer.Finish());

@@ -179,8 +179,7 @@ GuardReport CheckGrounding(std::string_view draft, const AllowedValues& allowed)
     taken.push_back(m);
     if (allowed.HasPhone(m.value)) continue;
     ++report.masked_phones;
-    report.warnings.push_back("Numéro de téléphone retiré, absent des sources citées : " +
-                              m.value);
+    report.warnings.push_back("Numéro de téléphone retiré, absent des sources citées : " + m.value);
     masked.push_back({m, "[téléphone à vérifier]"});
   }
   for (const auto& m : FindAll(p.amount, draft)) {

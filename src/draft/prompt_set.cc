@@ -1,8 +1,8 @@
 #include "draft/prompt_set.h"
 
 #include <kainjow/mustache.hpp>
-#include <toml++/toml.h>
 
+#include "draft/toml_file.h"
 #include "util/files.h"
 
 namespace plume::draft {
@@ -11,22 +11,14 @@ namespace mst = kainjow::mustache;
 
 Result<PromptSet> PromptSet::Load(const std::filesystem::path& dir) {
   std::filesystem::path manifest_path = dir / "manifest.toml";
-  PLUME_ASSIGN_OR_RETURN(std::string text, util::ReadFile(manifest_path));
-  toml::table manifest;
-  try {
-    manifest = toml::parse(text, manifest_path.string());
-  } catch (const toml::parse_error& e) {
-    return InvalidArgument(manifest_path.string() + ", ligne " +
-                                   std::to_string(e.source().begin.line) + " : " +
-                                   std::string(e.description()));
-  }
+  PLUME_ASSIGN_OR_RETURN(toml::table manifest, ParseTomlFile(manifest_path));
   PromptSet p;
   p.version_ = manifest["version"].value_or(std::string());
   std::string system_file = manifest["system"].value_or(std::string());
   std::string user_file = manifest["user"].value_or(std::string());
   if (p.version_.empty() || system_file.empty() || user_file.empty()) {
     return InvalidArgument(manifest_path.string() +
-                                   " : « version », « system » et « user » sont requis");
+                           " : « version », « system » et « user » sont requis");
   }
   PLUME_ASSIGN_OR_RETURN(p.system_, util::ReadFile(dir / system_file));
   PLUME_ASSIGN_OR_RETURN(p.user_template_, util::ReadFile(dir / user_file));

@@ -1,10 +1,9 @@
 #include "draft/reply_templates.h"
 
 #include <kainjow/mustache.hpp>
-#include <toml++/toml.h>
-
 #include <set>
 
+#include "draft/toml_file.h"
 #include "util/files.h"
 #include "util/text.h"
 
@@ -54,11 +53,12 @@ mst::data ToData(const ReplySlots& s) {
   }
   d.set("extraits", extraits);
   // Booleans so templates can show a heading only when a list is not empty.
-  d.set("a_services_en_ligne", s.services_en_ligne.empty() ? mst::data::type::bool_false
-                                                           : mst::data::type::bool_true);
+  d.set("a_services_en_ligne",
+        s.services_en_ligne.empty() ? mst::data::type::bool_false : mst::data::type::bool_true);
   d.set("a_ou_s_adresser",
         s.ou_s_adresser.empty() ? mst::data::type::bool_false : mst::data::type::bool_true);
-  d.set("a_extraits", s.extraits.empty() ? mst::data::type::bool_false : mst::data::type::bool_true);
+  d.set("a_extraits",
+        s.extraits.empty() ? mst::data::type::bool_false : mst::data::type::bool_true);
   return d;
 }
 
@@ -78,15 +78,7 @@ std::string SectionKey(std::string_view title) {
 
 Result<TemplateLibrary> TemplateLibrary::Load(const std::filesystem::path& dir) {
   std::filesystem::path manifest_path = dir / "manifest.toml";
-  PLUME_ASSIGN_OR_RETURN(std::string manifest_text, util::ReadFile(manifest_path));
-  toml::table manifest;
-  try {
-    manifest = toml::parse(manifest_text, manifest_path.string());
-  } catch (const toml::parse_error& e) {
-    return InvalidArgument(manifest_path.string() + ", ligne " +
-                                   std::to_string(e.source().begin.line) + " : " +
-                                   std::string(e.description()));
-  }
+  PLUME_ASSIGN_OR_RETURN(toml::table manifest, ParseTomlFile(manifest_path));
   TemplateLibrary lib;
   lib.version_ = manifest["version"].value_or(std::string());
   if (lib.version_.empty()) {
@@ -108,8 +100,7 @@ Result<TemplateLibrary> TemplateLibrary::Load(const std::filesystem::path& dir) 
       return InvalidArgument(manifest_path.string() + " : « id » et « file » sont requis");
     }
     if (!ids.insert(tmpl.id).second) {
-      return InvalidArgument(manifest_path.string() + " : id en double « " + tmpl.id +
-                                     " »");
+      return InvalidArgument(manifest_path.string() + " : id en double « " + tmpl.id + " »");
     }
     if (kind == "cadre") {
       tmpl.kind = TemplateKind::kFrame;
@@ -121,8 +112,8 @@ Result<TemplateLibrary> TemplateLibrary::Load(const std::filesystem::path& dir) 
     } else if (kind == "reponse_type") {
       tmpl.kind = TemplateKind::kReply;
     } else {
-      return InvalidArgument(manifest_path.string() + " : type inconnu « " + kind +
-                                     " » pour « " + tmpl.id + " »");
+      return InvalidArgument(manifest_path.string() + " : type inconnu « " + kind + " » pour « " +
+                             tmpl.id + " »");
     }
     if (const toml::array* a = (*t)["fiches"].as_array()) {
       for (const auto& v : *a) tmpl.fiches.push_back(v.value_or(std::string()));
@@ -136,7 +127,7 @@ Result<TemplateLibrary> TemplateLibrary::Load(const std::filesystem::path& dir) 
   }
   if (frames != 1) {
     return InvalidArgument(manifest_path.string() +
-                                   " : il faut exactement un gabarit de type « cadre »");
+                           " : il faut exactement un gabarit de type « cadre »");
   }
   return lib;
 }

@@ -39,15 +39,16 @@ struct ExcerptSlot {
 
 // Names are French because agents write the templates.
 struct ReplySlots {
-  std::string appel;       // "Madame Martin" or empty (greeting "Bonjour{{#appel}} {{appel}}{{/appel}},")
-  std::string civilite;    // "Madame" / "Monsieur" / "Madame, Monsieur" (closing formula)
-  std::string objet;       // the message's subject, may be empty
+  std::string
+      appel;  // "Madame Martin" or empty (greeting "Bonjour{{#appel}} {{appel}}{{/appel}},")
+  std::string civilite;  // "Madame" / "Monsieur" / "Madame, Monsieur" (closing formula)
+  std::string objet;     // the message's subject, may be empty
   std::string titre_fiche;
   std::string url_fiche;
   std::string date_fiche;  // "21/07/2020"
   std::string corps;       // the body: a rendered réponse type or sentences from the fiche
   std::string signature;
-  std::string service;     // the agency's name
+  std::string service;  // the agency's name
   std::vector<LinkSlot> services_en_ligne;
   std::vector<LinkSlot> ou_s_adresser;
   std::vector<LinkSlot> sources;

@@ -25,7 +25,8 @@ Result<std::vector<RetrievedSource>> FindSources(Store& store, const Retriever& 
   if (util::Trim(req.query).empty()) return out;
   PLUME_ASSIGN_OR_RETURN(std::vector<SearchHit> hits, retriever.Search(req));
   for (auto& hit : hits) {
-    std::string_view audience = std::string_view(hit.document_id).substr(0, hit.document_id.find('/'));
+    std::string_view audience =
+        std::string_view(hit.document_id).substr(0, hit.document_id.find('/'));
     if (audience != "particuliers" && audience != "travail") hit.score *= kOtherAudienceWeight;
   }
   std::stable_sort(hits.begin(), hits.end(),
@@ -64,7 +65,8 @@ int MonthsSince(std::string_view d, int64_t now_ms) {
   int y = 0, m = 0, day = 0;
   if (std::sscanf(std::string(d.substr(0, 10)).c_str(), "%d-%d-%d", &y, &m, &day) != 3) return -1;
   using namespace std::chrono;
-  year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(day)}};
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(m)},
+                     std::chrono::day{static_cast<unsigned>(day)}};
   if (!ymd.ok()) return -1;
   auto then = sys_days{ymd};
   auto now = floor<days>(sys_time<milliseconds>{milliseconds{now_ms}});

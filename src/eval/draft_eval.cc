@@ -1,10 +1,10 @@
 #include "eval/draft_eval.h"
 
-#include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "draft/grounding_guard.h"
@@ -68,8 +68,8 @@ DraftEvalReport EvaluateDrafts(Drafter& drafter, Store& store, const std::vector
     req.engine = engine;
     auto start = std::chrono::steady_clock::now();
     Result<Draft> d = drafter.Generate(req);
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                    .count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!d.ok()) {
       r.failures.push_back("question " + std::to_string(i) + " : " + d.status().ToString());
       continue;

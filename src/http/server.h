@@ -8,6 +8,10 @@
 //   POST /api/messages/{id}/reply          agent session + CSRF only; audited
 //   GET  /api/audit, POST /api/admin/agents, POST /api/admin/tokens
 //   GET  /api/search, GET /api/documents/{audience}/{id}   any agent session
+//   GET  /avis/{token}, POST /api/satisfaction/{token}   public rating page (no login)
+//   POST /api/drafts/{id}/feedback          agent's thumbs up/down on a draft
+//   GET  /api/metrics/outcomes[.csv]        outcome figures (supervisor/admin)
+//   GET  /metrics                           Prometheus text format (no authentication)
 //   GET  /*                                 built front end (web_dir), SPA fallback to index.html
 // Errors are JSON {"error":{"code","message"}} with a French message and a 4xx/5xx status.
 // Authentication: cookie plume_session (HttpOnly, SameSite=Strict) + X-CSRF-Token header on
@@ -26,6 +30,7 @@
 #include <string>
 
 #include "auth/authenticator.h"
+#include "metrics/satisfaction.h"
 #include "plume/clock.h"
 #include "plume/drafter.h"
 #include "plume/intent.h"
@@ -46,6 +51,8 @@ struct ServerOptions {
   // Classifies each new message (Message::intent; "a-qualifier" below the model's threshold).
   // Borrowed, may be null (messages then stay unclassified); must outlive the server.
   const IntentClassifier* intent_classifier = nullptr;
+  // Citizens' satisfaction links: validity, edit window, rate limits (issue #5).
+  metrics::SatisfactionOptions satisfaction;
 };
 
 class Server {

@@ -89,8 +89,9 @@ std::string EvalReport::FormatTable() const {
   }
   if (unit == "entity") {
     row("ALL structured", Structured());
-    std::snprintf(line, sizeof line, "Leaked gold spans (not fully masked by any type): %ld / %ld\n",
-                  leaked, gold_spans);
+    std::snprintf(line, sizeof line,
+                  "Leaked gold spans (not fully masked by any type): %ld / %ld\n", leaked,
+                  gold_spans);
     out += line;
   } else {
     std::snprintf(line, sizeof line, "PER entities fully covered: %ld / %ld (%.4f)\n",
@@ -175,8 +176,24 @@ std::string JoinNerTokens(const std::vector<NerToken>& tokens, size_t begin, siz
   return text;
 }
 
+size_t NerSplitPoint(const std::vector<NerToken>& tokens) {
+  size_t i = tokens.size() / 2;
+  while (i < tokens.size() && (i == 0 || tokens[i - 1].text != ".")) ++i;
+  return i;
+}
+
 Result<EvalReport> EvaluateNer(const Pseudonymizer& p, const std::filesystem::path& bio_file) {
   PLUME_ASSIGN_OR_RETURN(std::vector<NerToken> tokens, ReadNerFile(bio_file));
+  return EvaluateNerTokens(p, tokens, 0, tokens.size(), nullptr);
+}
+
+Result<EvalReport> EvaluateNerTokens(const Pseudonymizer& p,
+                                     const std::vector<NerToken>& file_tokens, size_t first,
+                                     size_t last, std::vector<char>* predicted_out) {
+  last = std::min(last, file_tokens.size());
+  first = std::min(first, last);
+  const std::vector<NerToken> tokens(file_tokens.begin() + static_cast<std::ptrdiff_t>(first),
+                                     file_tokens.begin() + static_cast<std::ptrdiff_t>(last));
   EvalReport report;
   report.dataset = "ner-europeana-fr";
   report.unit = "token";
@@ -237,6 +254,7 @@ Result<EvalReport> EvaluateNer(const Pseudonymizer& p, const std::filesystem::pa
     }
     i = j;
   }
+  if (predicted_out != nullptr) *predicted_out = std::move(predicted);
   return report;
 }
 

@@ -25,10 +25,10 @@
 namespace plume::privacy {
 
 struct TypeScores {
-  long gold = 0;           // gold units
-  long found = 0;          // gold units recognised
-  long predicted = 0;      // predicted units
-  long correct = 0;        // predicted units that match gold
+  long gold = 0;       // gold units
+  long found = 0;      // gold units recognised
+  long predicted = 0;  // predicted units
+  long correct = 0;    // predicted units that match gold
   double Precision() const { return predicted == 0 ? 1.0 : double(correct) / double(predicted); }
   double Recall() const { return gold == 0 ? 1.0 : double(found) / double(gold); }
   double F1() const {
@@ -44,11 +44,11 @@ struct EvalReport {
   long documents = 0;
   long bytes = 0;
   std::array<TypeScores, kPiiTypeCount> by_type{};
-  long leaked = 0;                   // synthetic: gold spans not fully masked
-  long gold_spans = 0;               // synthetic: all gold spans
-  long ner_entities = 0;             // NER: PER entities
-  long ner_entities_covered = 0;     // NER: entities with every token predicted
-  double seconds = 0;                // wall time spent in Detect()
+  long leaked = 0;                // synthetic: gold spans not fully masked
+  long gold_spans = 0;            // synthetic: all gold spans
+  long ner_entities = 0;          // NER: PER entities
+  long ner_entities_covered = 0;  // NER: entities with every token predicted
+  double seconds = 0;             // wall time spent in Detect()
 
   // Structured types only (everything but names, other numbers and literals), micro-averaged.
   TypeScores Structured() const;
@@ -71,6 +71,17 @@ struct NerToken {
   bool person = false;
 };
 Result<std::vector<NerToken>> ReadNerFile(const std::filesystem::path& bio_file);
+
+// Same scoring on tokens [first, last) of an already parsed file. When `predicted` is not null it
+// receives, for each token of the range, 1 when a name span covered it.
+Result<EvalReport> EvaluateNerTokens(const Pseudonymizer& p, const std::vector<NerToken>& tokens,
+                                     size_t first, size_t last,
+                                     std::vector<char>* predicted = nullptr);
+
+// Dev/test split used to tune the name detector: tokens [0, split) are the development half,
+// [split, end) the held-out test half. `split` is the first token after the first "." at or after
+// the middle of the file.
+size_t NerSplitPoint(const std::vector<NerToken>& tokens);
 
 // Joins tokens into readable text (no space before closing punctuation, none after apostrophes),
 // recording each token's byte span in `spans`.

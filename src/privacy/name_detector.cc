@@ -2,58 +2,443 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
-#include <unordered_set>
 #include <utility>
 
 #include "util/files.h"
 #include "util/text.h"
 
 namespace plume::privacy {
+
 namespace {
 
-struct SvHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+// LowerFrench in place on out[begin, end).
+void LowerFrenchInPlace(std::string& out, size_t begin, size_t end) {
+  const size_t n = end;
+  size_t i = begin;
+  while (i < n) {
+    if (i + 8 <= n) {
+      uint64_t b;
+      std::memcpy(&b, out.data() + i, 8);
+      if ((b & 0x8080808080808080ull) == 0) {
+        // Eight ASCII bytes: set bit 5 of those in 'A'..'Z'.
+        uint64_t ge_a = b + 0x3F3F3F3F3F3F3F3Full;  // high bit set when byte >= 'A'
+        uint64_t gt_z = b + 0x2525252525252525ull;  // high bit set when byte > 'Z'
+        b |= ((ge_a & ~gt_z) & 0x8080808080808080ull) >> 2;
+        std::memcpy(out.data() + i, &b, 8);
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(out[i]);
+    if (c < 0x80) {
+      if (c >= 'A' && c <= 'Z') out[i] = static_cast<char>(c + 32);
+      ++i;
+      continue;
+    }
+    if (i + 1 < n && c >= 0xC3 && c <= 0xC5) {
+      auto d = static_cast<unsigned char>(out[i + 1]);
+      if (c == 0xC3) {
+        if (d >= 0x80 && d <= 0x9E && d != 0x97) out[i + 1] = static_cast<char>(d + 0x20);
+      } else {
+        auto cp = static_cast<char32_t>(((c & 0x1F) << 6) | (d & 0x3F));  // U+0100..U+017F
+        if (cp == 0x178) {
+          out[i] = static_cast<char>(0xC3);  // Ÿ -> ÿ
+          out[i + 1] = static_cast<char>(0xBF);
+        } else if (cp % 2 == 0 && cp != 0x130 && cp != 0x138) {
+          out[i + 1] = static_cast<char>(d + 1);  // even -> odd: only the last byte changes
+        }
+      }
+      i += 2;
+      continue;
+    }
+    ++i;
+  }
+}
+
+}  // namespace
+
+std::string LowerFrench(std::string_view text) {
+  std::string out(text);
+  LowerFrenchInPlace(out, 0, out.size());
+  return out;
+}
+
+namespace {
+
+uint64_t HashWord(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  // Final mix, so that the low bits (slot index) depend on every byte.
+  h ^= h >> 32;
+  h *= 0x9E3779B97F4A7C15ull;
+  return h ^ (h >> 29);
+}
+
+// Set of words with open addressing; the caller may pass a precomputed HashWord() so that one
+// word is hashed once for all the lists it is looked up in.
+class WordSet {
+ public:
+  void insert(std::string_view w) {
+    uint64_t h = HashWord(w);
+    if (contains(w, h)) return;
+    if ((entries_.size() + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(64, slots_.size() * 2));
+    entries_.push_back({h, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(w.size())});
+    arena_.append(w);
+    Place(static_cast<uint32_t>(entries_.size()));
+    if (!filter_.empty()) {
+      const size_t mask = filter_.size() * 64 - 1;
+      size_t b1 = (h >> 20) & mask;
+      size_t b2 = (h >> 42) & mask;
+      filter_[b1 >> 6] |= uint64_t{1} << (b1 & 63);
+      filter_[b2 >> 6] |= uint64_t{1} << (b2 & 63);
+    }
+  }
+  bool contains(std::string_view w) const { return contains(w, HashWord(w)); }
+  bool contains(std::string_view w, uint64_t h) const {
+    if (slots_.empty()) return false;
+    if (!filter_.empty()) {
+      // Two-bit Bloom filter: a miss in a large list costs one cache line instead of two
+      // (slot and entry) in tables of several megabytes.
+      const size_t mask = filter_.size() * 64 - 1;
+      size_t b1 = (h >> 20) & mask;
+      size_t b2 = (h >> 42) & mask;
+      if (!((filter_[b1 >> 6] >> (b1 & 63)) & 1) || !((filter_[b2 >> 6] >> (b2 & 63)) & 1)) {
+        return false;
+      }
+    }
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      uint32_t e = slots_[i];
+      if (e == 0) return false;
+      const Entry& en = entries_[e - 1];
+      if (en.hash == h && en.len == w.size() &&
+          std::memcmp(arena_.data() + en.off, w.data(), w.size()) == 0) {
+        return true;
+      }
+    }
+  }
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  template <typename F>
+  void ForEach(F f) const {
+    for (const Entry& e : entries_) f(std::string_view(arena_).substr(e.off, e.len));
+  }
+
+ private:
+  struct Entry {
+    uint64_t hash;
+    uint32_t off;
+    uint32_t len;
+  };
+  void Place(uint32_t index) {
+    const size_t mask = slots_.size() - 1;
+    size_t i = entries_[index - 1].hash & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = index;
+  }
+  void Rehash(size_t n) {
+    slots_.assign(n, 0);
+    for (uint32_t i = 1; i <= entries_.size(); ++i) Place(i);
+    // Filter for large sets only (about 16 bits per word); small ones stay in cache anyway.
+    filter_.clear();
+    if (n >= (1u << 14)) {
+      filter_.assign(n / 8, 0);  // n / 8 words of 64 bits = 8 bits per slot
+      const size_t mask = filter_.size() * 64 - 1;
+      for (const Entry& e : entries_) {
+        size_t b1 = (e.hash >> 20) & mask;
+        size_t b2 = (e.hash >> 42) & mask;
+        filter_[b1 >> 6] |= uint64_t{1} << (b1 & 63);
+        filter_[b2 >> 6] |= uint64_t{1} << (b2 & 63);
+      }
+    }
+  }
+  std::vector<Entry> entries_;
+  std::vector<uint32_t> slots_;  // 1-based entry index, 0 = empty
+  std::string arena_;
+  std::vector<uint64_t> filter_;  // Bloom filter bits, for large sets
 };
-using WordSet = std::unordered_set<std::string, SvHash, std::equal_to<>>;
 
 WordSet MakeSet(std::initializer_list<std::string_view> words) {
   WordSet set;
-  for (std::string_view w : words) set.emplace(w);
+  for (std::string_view w : words) set.insert(w);
   return set;
 }
 
 // Capitalised words that are not names: function words, greetings, institutions, months.
 const WordSet& StopWords() {
   static const WordSet kSet = MakeSet({
-      "a", "à", "ai", "au", "aux", "avec", "avant", "après", "afin", "alors", "aussi", "autre",
-      "bonjour", "bonsoir", "bien", "car", "ce", "ceci", "cela", "ces", "cet", "cette", "chez",
-      "cher", "chère", "chers", "chères", "comme", "comment", "concernant", "cordialement", "d",
-      "dans", "de", "des", "du", "depuis", "donc", "dont", "elle", "elles", "en", "entre", "est",
-      "et", "etc", "être", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lors",
-      "m", "ma", "madame", "mademoiselle", "mais", "me", "merci", "mes", "mesdames", "messieurs",
-      "moi", "mon", "monsieur", "n", "ne", "ni", "non", "nos", "notre", "nous", "objet", "on",
-      "or", "ou", "où", "oui", "par", "parce", "pas", "pendant", "pour", "pourquoi", "pourriez",
-      "pouvez", "puis", "qu", "quand", "que", "quel", "quelle", "qui", "quoi", "s", "sa", "sans",
-      "se", "selon", "ses", "si", "son", "sous", "suite", "suis", "sur", "t", "ta", "te", "tes",
-      "toi", "ton", "tous", "tout", "toute", "toutes", "très", "tu", "un", "une", "vers", "vos",
-      "votre", "vous", "y", "voici", "voilà", "veuillez", "ps", "nb", "re", "tr", "fw", "fwd",
-      "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-      "octobre", "novembre", "décembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
-      "samedi", "dimanche", "caf", "cpam", "msa", "urssaf", "carsat", "cnav", "ants", "edf",
-      "sncf", "ratp", "pôle", "emploi", "france", "travail", "mairie", "préfecture", "sécurité",
-      "sociale", "assurance", "maladie", "retraite", "impôts", "impots", "finances", "publiques",
-      "service", "services", "public", "publique", "état", "république", "conseil",
-      "département", "région", "tribunal", "agence", "centre", "caisse", "direction", "ministère",
-      "gouvernement", "rsa", "apl", "aah", "ape", "tva", "ok", "url", "http", "https", "www",
-      "pièce", "pièces", "jointe", "jointes", "annexe", "dossier", "numéro", "référence",
-      "adresse", "rue", "avenue", "boulevard", "place", "chemin", "allée", "impasse", "route",
-      "nom", "prénom", "tél", "tel", "téléphone", "email", "mail", "courriel", "date", "ville",
-      "paris", "lyon", "marseille", "toulouse", "lille", "nantes", "bordeaux", "strasbourg",
-      "saint", "sainte", "mon", "urgent", "important", "attention", "total", "bonne", "journée",
-      "salutations", "respectueusement", "dieu", "église", "ici", "là", "hier", "aujourd",
-      "demain", "oui", "non", "euros", "euro",
+      "a",
+      "à",
+      "ai",
+      "au",
+      "aux",
+      "avec",
+      "avant",
+      "après",
+      "afin",
+      "alors",
+      "aussi",
+      "autre",
+      "bonjour",
+      "bonsoir",
+      "bien",
+      "car",
+      "ce",
+      "ceci",
+      "cela",
+      "ces",
+      "cet",
+      "cette",
+      "chez",
+      "cher",
+      "chère",
+      "chers",
+      "chères",
+      "comme",
+      "comment",
+      "concernant",
+      "cordialement",
+      "d",
+      "dans",
+      "de",
+      "des",
+      "du",
+      "depuis",
+      "donc",
+      "dont",
+      "elle",
+      "elles",
+      "en",
+      "entre",
+      "est",
+      "et",
+      "etc",
+      "être",
+      "il",
+      "ils",
+      "j",
+      "je",
+      "l",
+      "la",
+      "le",
+      "les",
+      "leur",
+      "leurs",
+      "lors",
+      "m",
+      "ma",
+      "madame",
+      "mademoiselle",
+      "mais",
+      "me",
+      "merci",
+      "mes",
+      "mesdames",
+      "messieurs",
+      "moi",
+      "mon",
+      "monsieur",
+      "n",
+      "ne",
+      "ni",
+      "non",
+      "nos",
+      "notre",
+      "nous",
+      "objet",
+      "on",
+      "or",
+      "ou",
+      "où",
+      "oui",
+      "par",
+      "parce",
+      "pas",
+      "pendant",
+      "pour",
+      "pourquoi",
+      "pourriez",
+      "pouvez",
+      "puis",
+      "qu",
+      "quand",
+      "que",
+      "quel",
+      "quelle",
+      "qui",
+      "quoi",
+      "s",
+      "sa",
+      "sans",
+      "se",
+      "selon",
+      "ses",
+      "si",
+      "son",
+      "sous",
+      "suite",
+      "suis",
+      "sur",
+      "t",
+      "ta",
+      "te",
+      "tes",
+      "toi",
+      "ton",
+      "tous",
+      "tout",
+      "toute",
+      "toutes",
+      "très",
+      "tu",
+      "un",
+      "une",
+      "vers",
+      "vos",
+      "votre",
+      "vous",
+      "y",
+      "voici",
+      "voilà",
+      "veuillez",
+      "ps",
+      "nb",
+      "re",
+      "tr",
+      "fw",
+      "fwd",
+      "janvier",
+      "février",
+      "mars",
+      "avril",
+      "mai",
+      "juin",
+      "juillet",
+      "août",
+      "septembre",
+      "octobre",
+      "novembre",
+      "décembre",
+      "lundi",
+      "mardi",
+      "mercredi",
+      "jeudi",
+      "vendredi",
+      "samedi",
+      "dimanche",
+      "caf",
+      "cpam",
+      "msa",
+      "urssaf",
+      "carsat",
+      "cnav",
+      "ants",
+      "edf",
+      "sncf",
+      "ratp",
+      "pôle",
+      "emploi",
+      "france",
+      "travail",
+      "mairie",
+      "préfecture",
+      "sécurité",
+      "sociale",
+      "assurance",
+      "maladie",
+      "retraite",
+      "impôts",
+      "impots",
+      "finances",
+      "publiques",
+      "service",
+      "services",
+      "public",
+      "publique",
+      "état",
+      "république",
+      "conseil",
+      "département",
+      "région",
+      "tribunal",
+      "agence",
+      "centre",
+      "caisse",
+      "direction",
+      "ministère",
+      "gouvernement",
+      "rsa",
+      "apl",
+      "aah",
+      "ape",
+      "tva",
+      "ok",
+      "url",
+      "http",
+      "https",
+      "www",
+      "pièce",
+      "pièces",
+      "jointe",
+      "jointes",
+      "annexe",
+      "dossier",
+      "numéro",
+      "référence",
+      "adresse",
+      "rue",
+      "avenue",
+      "boulevard",
+      "place",
+      "chemin",
+      "allée",
+      "impasse",
+      "route",
+      "nom",
+      "prénom",
+      "tél",
+      "tel",
+      "téléphone",
+      "email",
+      "mail",
+      "courriel",
+      "date",
+      "ville",
+      "paris",
+      "lyon",
+      "marseille",
+      "toulouse",
+      "lille",
+      "nantes",
+      "bordeaux",
+      "strasbourg",
+      "saint",
+      "sainte",
+      "mon",
+      "urgent",
+      "important",
+      "attention",
+      "total",
+      "bonne",
+      "journée",
+      "salutations",
+      "respectueusement",
+      "dieu",
+      "église",
+      "ici",
+      "là",
+      "hier",
+      "aujourd",
+      "demain",
+      "oui",
+      "non",
+      "euros",
+      "euro",
   });
   return kSet;
 }
@@ -61,28 +446,33 @@ const WordSet& StopWords() {
 // Lower-case civility and title words; the abbreviations below are matched case-sensitively.
 const WordSet& CivilityWords() {
   static const WordSet kSet = MakeSet({
-      "madame", "monsieur", "mademoiselle", "mesdames", "messieurs", "maître", "maitre",
-      "docteur", "professeur", "monseigneur", "général", "capitaine", "colonel", "commandant",
-      "lieutenant", "cardinal", "abbé", "sergent", "amiral", "maréchal", "veuve", "époux",
-      "épouse", "née", "soussigné", "soussignée", "famille", "sieur", "dame", "citoyen",
-      "citoyenne", "frère", "sœur", "soeur", "président", "présidente", "ministre", "préfet",
-      "député", "sénateur", "appelle", "nommé", "nommée", "dénommé", "dénommée", "chanoine",
-      "pasteur", "curé", "vicaire", "recteur", "juge", "caporal", "adjudant", "brigadier",
-      "gendarme", "inspecteur", "commissaire", "baron", "baronne", "comte", "comtesse",
-      "marquis", "marquise", "duc", "duchesse", "prince", "princesse", "roi", "reine", "empereur",
-      "sir", "lord", "miss", "mister", "mrs", "mr", "ms", "herr", "frau", "signor",
+      "madame",    "monsieur",   "mademoiselle", "mesdames",    "messieurs", "maître",
+      "maitre",    "docteur",    "professeur",   "monseigneur", "général",   "capitaine",
+      "colonel",   "commandant", "lieutenant",   "cardinal",    "abbé",      "sergent",
+      "amiral",    "maréchal",   "veuve",        "époux",       "épouse",    "née",
+      "soussigné", "soussignée", "famille",      "sieur",       "dame",      "citoyen",
+      "citoyenne", "frère",      "sœur",         "soeur",       "président", "présidente",
+      "ministre",  "préfet",     "député",       "sénateur",    "appelle",   "nommé",
+      "nommée",    "dénommé",    "dénommée",     "chanoine",    "pasteur",   "curé",
+      "vicaire",   "recteur",    "juge",         "caporal",     "adjudant",  "brigadier",
+      "gendarme",  "inspecteur", "commissaire",  "baron",       "baronne",   "comte",
+      "comtesse",  "marquis",    "marquise",     "duc",         "duchesse",  "prince",
+      "princesse", "roi",        "reine",        "empereur",    "sir",       "lord",
+      "miss",      "mister",     "mrs",          "mr",          "ms",        "herr",
+      "frau",      "signor",
   });
   return kSet;
 }
 
 // (first byte, byte length) bucket, to skip most hash lookups for ordinary words.
 size_t Bucket(std::string_view w) {
-  return static_cast<size_t>(static_cast<unsigned char>(w[0])) * 32 + std::min<size_t>(w.size(), 31);
+  return static_cast<size_t>(static_cast<unsigned char>(w[0])) * 32 +
+         std::min<size_t>(w.size(), 31);
 }
 const std::vector<bool>& CivilityPrefilter() {
   static const std::vector<bool> kBits = [] {
     std::vector<bool> bits(256 * 32, false);
-    for (const std::string& w : CivilityWords()) bits[Bucket(w)] = true;
+    CivilityWords().ForEach([&](std::string_view w) { bits[Bucket(w)] = true; });
     return bits;
   }();
   return kBits;
@@ -90,30 +480,54 @@ const std::vector<bool>& CivilityPrefilter() {
 
 const WordSet& CivilityAbbreviations() {
   static const WordSet kSet =
-      MakeSet({"M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Dr", "Pr", "Mgr", "Vve", "Mr",
-               "Mrs", "Ms", "MME", "MLLE", "DR", "Mm", "Mmo", "Mma"});
+      MakeSet({"M",   "MM", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Dr", "Pr",  "Mgr",
+               "Vve", "Mr", "Mrs", "Ms",   "MME",  "MLLE",  "DR", "Mm", "Mmo", "Mma"});
   return kSet;
 }
 
 // Particles allowed inside a name when followed by a capitalised word ("de la Fontaine").
 bool IsParticle(std::string_view w) {
-  return w == "de" || w == "du" || w == "des" || w == "d" || w == "la" || w == "le" ||
-         w == "van" || w == "von" || w == "der" || w == "den" || w == "da" || w == "di" ||
-         w == "del" || w == "dos" || w == "ben" || w == "bin" || w == "el" || w == "al" ||
-         w == "Le" || w == "La" || w == "De" || w == "Du" || w == "Van" || w == "Von" ||
-         w == "Da" || w == "Di" || w == "Del" || w == "Dos" || w == "Ben" || w == "El" ||
-         w == "Al" || w == "Mac" || w == "Mc" || w == "O";
+  return w == "de" || w == "du" || w == "des" || w == "d" || w == "la" || w == "le" || w == "van" ||
+         w == "von" || w == "der" || w == "den" || w == "da" || w == "di" || w == "del" ||
+         w == "dos" || w == "ben" || w == "bin" || w == "el" || w == "al" || w == "Le" ||
+         w == "La" || w == "De" || w == "Du" || w == "Van" || w == "Von" || w == "Da" ||
+         w == "Di" || w == "Del" || w == "Dos" || w == "Ben" || w == "El" || w == "Al" ||
+         w == "Mac" || w == "Mc" || w == "O";
 }
 
 // Key words of closing formulas ("Cordialement", "salutations distinguées", "Bien à vous" is
 // handled separately).
 const WordSet& ClosingWords() {
   static const WordSet kSet = MakeSet({
-      "cordialement", "salutations", "respectueusement", "distinguées", "distingués",
-      "amicalement", "sincèrement", "avance", "journée", "soirée", "bientôt", "remerciements",
-      "remerciant", "respectueuses", "considération", "cdlt", "bisous", "amitiés",
+      "cordialement",
+      "salutations",
+      "respectueusement",
+      "distinguées",
+      "distingués",
+      "amicalement",
+      "sincèrement",
+      "avance",
+      "journée",
+      "soirée",
+      "bientôt",
+      "remerciements",
+      "remerciant",
+      "respectueuses",
+      "considération",
+      "cdlt",
+      "bisous",
+      "amitiés",
   });
   return kSet;
+}
+
+const std::vector<bool>& ClosingPrefilter() {
+  static const std::vector<bool> kBits = [] {
+    std::vector<bool> bits(256 * 32, false);
+    ClosingWords().ForEach([&](std::string_view w) { bits[Bucket(w)] = true; });
+    return bits;
+  }();
+  return kBits;
 }
 
 char32_t DecodeAt(std::string_view s, size_t pos, size_t* len) {
@@ -132,6 +546,8 @@ char32_t DecodeAt(std::string_view s, size_t pos, size_t* len) {
   *len = static_cast<size_t>(n);
   return cp;
 }
+
+bool IsAsciiLetter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
 bool IsLetter(char32_t cp) {
   if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
@@ -152,6 +568,10 @@ struct Word {
   bool cap = false;        // first letter upper-case
   bool all_caps = false;   // every letter upper-case, 2+ letters
   bool has_upper = false;  // some letter upper-case (else the word is its own lower-case form)
+  // Caches filled by the Scanner.
+  bool hash_done = false;
+  int8_t civility = -1;  // IsCivilityAt: -1 unknown, 0 no, 1 yes
+  uint64_t hash = 0;     // HashWord of the lower-case form
 };
 
 std::vector<Word> Tokenize(std::string_view text) {
@@ -160,6 +580,11 @@ std::vector<Word> Tokenize(std::string_view text) {
   size_t i = 0;
   const size_t n = text.size();
   while (i < n) {
+    auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80 && !IsAsciiLetter(b)) {
+      ++i;
+      continue;
+    }
     size_t len = 1;
     char32_t cp = DecodeAt(text, i, &len);
     if (!IsLetter(cp)) {
@@ -171,6 +596,26 @@ std::vector<Word> Tokenize(std::string_view text) {
     w.cap = IsUpper(cp);
     bool all_upper = w.cap;
     while (i < n) {
+      // Run of lower-case ASCII letters, the common case.
+      size_t run = i;
+      while (run < n && static_cast<unsigned char>(text[run] - 'a') < 26) ++run;
+      if (run > i) {
+        w.letters += static_cast<int>(run - i);
+        all_upper = false;
+        i = run;
+        if (i >= n) break;
+      }
+      auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80 && IsAsciiLetter(c)) {
+        ++w.letters;
+        if (c <= 'Z') {
+          w.has_upper = true;
+        } else {
+          all_upper = false;
+        }
+        ++i;
+        continue;
+      }
       cp = DecodeAt(text, i, &len);
       if (IsLetter(cp)) {
         ++w.letters;
@@ -226,9 +671,7 @@ bool IsAbbrevGap(std::string_view gap) {
   return gap.empty() ? false : IsHorizontalSpace(gap);
 }
 
-bool IsApostropheGap(std::string_view gap) {
-  return gap == "'" || gap == "\xE2\x80\x99";
-}
+bool IsApostropheGap(std::string_view gap) { return gap == "'" || gap == "\xE2\x80\x99"; }
 
 void LoadList(const std::filesystem::path& path, bool require, WordSet* set, Status* status) {
   auto content = util::ReadFile(path, 8u << 20);
@@ -248,7 +691,7 @@ void LoadList(const std::filesystem::path& path, bool require, WordSet* set, Sta
     std::string_view line = util::Trim(rest.substr(0, nl));
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     if (line.empty() || line[0] == '#') continue;
-    set->insert(util::ToLowerFrench(line));
+    set->insert(LowerFrench(line));
   }
 }
 
@@ -258,17 +701,54 @@ struct NameDetector::Lists {
   WordSet first_names;
   WordSet surnames;
   WordSet ambiguous;
+  WordSet common;  // lower-case stems of ordinary French words
+  WordSet places;  // capitalised proper nouns that are not person names
 };
 
 namespace {
 
+// Lower-case words after which a capitalised unknown word is more likely a place or an
+// organisation than a person ("à Liévin", "rue Lafayette", "de Denain").
+const WordSet& PlaceCueWords() {
+  static const WordSet kSet = MakeSet({
+      "à",        "a",       "au",        "aux",         "de",        "d",         "du",
+      "des",      "la",      "le",        "les",         "l",         "en",        "sur",
+      "sous",     "vers",    "dans",      "pour",        "près",      "lès",       "les",
+      "p",        "rue",     "boulevard", "avenue",      "quai",      "place",     "chemin",
+      "route",    "impasse", "allée",     "cours",       "faubourg",  "square",    "ville",
+      "village",  "commune", "canton",    "département", "région",    "pays",      "quartier",
+      "port",     "gare",    "île",       "mont",        "lac",       "fleuve",    "rivière",
+      "baie",     "golfe",   "cap",       "hôtel",       "café",      "journal",   "collège",
+      "lycée",    "école",   "église",    "société",     "compagnie", "maison",    "habite",
+      "habitant", "depuis",  "entre",     "autour",      "via",       "ministère",
+  });
+  return kSet;
+}
+
+const WordSet& StreetTypes() {
+  static const WordSet kSet =
+      MakeSet({"rue",     "avenue", "boulevard", "bd",        "quai",  "place",   "impasse",
+               "allée",   "allées", "chemin",    "square",    "cours", "passage", "faubourg",
+               "route",   "villa",  "cité",      "résidence", "lycée", "collège", "école",
+               "hôpital", "stade",  "pont",      "gare"});
+  return kSet;
+}
+
 class Scanner {
  public:
-  Scanner(std::string_view text, const WordSet& first, const WordSet& sur, const WordSet& amb,
-          std::vector<PiiSpan>* out)
-      : text_(text), first_(first), sur_(sur), amb_(amb), out_(out), words_(Tokenize(text)) {
-    lower_.resize(words_.size());
-    lower_done_.assign(words_.size(), 0);
+  Scanner(std::string_view text, const NameDetector::Lists& lists, std::vector<PiiSpan>* out)
+      : text_(text),
+        first_(lists.first_names),
+        sur_(lists.surnames),
+        amb_(lists.ambiguous),
+        common_(lists.common),
+        places_(lists.places),
+        out_(out),
+        words_(Tokenize(text)),
+        lower_(text) {
+    for (const Word& w : words_) {
+      if (w.has_upper) LowerFrenchInPlace(lower_, w.begin, w.end);
+    }
   }
 
   void Run(const PseudonymizeHints& hints) {
@@ -281,19 +761,24 @@ class Scanner {
   std::string_view Raw(size_t k) const {
     return text_.substr(words_[k].begin, words_[k].end - words_[k].begin);
   }
-  std::string_view Lower(size_t k) {
-    if (!words_[k].has_upper) return Raw(k);
-    if (!lower_done_[k]) {
-      lower_[k] = util::ToLowerFrench(Raw(k));
-      lower_done_[k] = 1;
-    }
-    return lower_[k];
+  // Lower-case form of word k (same byte span in the lower-cased copy of the text).
+  std::string_view Lower(size_t k) const {
+    return std::string_view(lower_).substr(words_[k].begin, words_[k].end - words_[k].begin);
   }
+  uint64_t Hash(size_t k) {
+    Word& w = words_[k];
+    if (!w.hash_done) {
+      w.hash = HashWord(Lower(k));
+      w.hash_done = true;
+    }
+    return w.hash;
+  }
+  bool In(const WordSet& set, size_t k) { return set.contains(Lower(k), Hash(k)); }
   std::string_view GapBefore(size_t k) const {
     size_t from = k == 0 ? 0 : words_[k - 1].end;
     return text_.substr(from, words_[k].begin - from);
   }
-  bool IsStop(size_t k) { return StopWords().find(Lower(k)) != StopWords().end(); }
+  bool IsStop(size_t k) { return In(StopWords(), k); }
 
   // Capitalised word that can be part of a name.
   bool IsNameWord(size_t k) {
@@ -307,33 +792,90 @@ class Scanner {
     return gap.size() >= 2 && gap[0] == '.' && IsHorizontalSpace(gap.substr(1));
   }
   bool IsCivilityAt(size_t k) {
+    if (words_[k].civility < 0) words_[k].civility = ComputeCivilityAt(k) ? 1 : 0;
+    return words_[k].civility == 1;
+  }
+  bool ComputeCivilityAt(size_t k) {
     std::string_view raw = Raw(k);
-    if (words_[k].cap && raw.size() <= 4 &&
-        CivilityAbbreviations().find(raw) != CivilityAbbreviations().end()) {
+    if (words_[k].cap && raw.size() <= 4 && CivilityAbbreviations().contains(raw)) {
       return k + 1 < words_.size() && IsAbbrevGap(GapBefore(k + 1));
     }
     if (words_[k].letters < 2 || words_[k].letters > 12) return false;
     std::string_view low = Lower(k);
     if (!CivilityPrefilter()[Bucket(low)]) return false;
-    return CivilityWords().find(low) != CivilityWords().end();
+    return In(CivilityWords(), k);
   }
   bool InList(const WordSet& set, size_t k) {
     std::string_view low = Lower(k);
-    if (set.find(low) != set.end()) return true;
+    if (In(set, k)) return true;
     // Compound given names: every hyphenated part is a given name (Jean-Baptiste).
     if (&set == &first_ && low.find('-') != std::string::npos) {
       size_t start = 0;
       while (start <= low.size()) {
         size_t dash = low.find('-', start);
-        std::string_view part = low.substr(
-            start, dash == std::string::npos ? std::string::npos : dash - start);
-        if (set.find(part) == set.end()) return false;
+        std::string_view part =
+            low.substr(start, dash == std::string::npos ? std::string::npos : dash - start);
+        if (!set.contains(part)) return false;
         if (dash == std::string::npos) break;
         start = dash + 1;
       }
       return true;
     }
     return false;
+  }
+
+  bool IsCommonWord(std::string_view low) const {
+    if (common_.contains(low)) return true;
+    // Plural of an ordinary word ("Dépêches", "Travaux").
+    return low.size() > 3 && (low.back() == 's' || low.back() == 'x') &&
+           common_.contains(low.substr(0, low.size() - 1));
+  }
+  bool IsPlace(std::string_view low) const { return places_.contains(low); }
+
+  // Capitalised word of 3+ letters that is neither an ordinary word, nor a known place or
+  // institution, nor a function word: in running text, most such words are family names.
+  bool IsUnknownProperNoun(size_t k) {
+    const Word& w = words_[k];
+    if (!w.cap || w.all_caps || w.letters < 3 || common_.empty()) return false;
+    std::string_view low = Lower(k);
+    if (IsStop(k) || IsCommonWord(low) || IsPlace(low) || IsCivilityAt(k)) return false;
+    size_t dash = low.find('-');
+    if (dash != std::string_view::npos) {
+      // "Saint-Brieuc", "Grand-Blossac", "Pont-l'Abbé": compounds led by an ordinary word.
+      std::string_view head = low.substr(0, dash);
+      if (StopWords().contains(head) || IsCommonWord(head) || IsPlace(head)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  // Word k continues a sentence: only spaces, commas, semicolons or digits separate it from the
+  // previous word (no full stop, colon, line break, bracket or quote).
+  bool InsideSentence(size_t k) const {
+    if (k == 0) return false;
+    for (char c : GapBefore(k)) {
+      if (c != ' ' && c != ',' && c != ';' && c != '\t' && (c < '0' || c > '9')) return false;
+    }
+    return true;
+  }
+  // Name word that is not a known place, nor an ordinary word unless it is a listed name.
+  bool LikelyNameWord(size_t k) {
+    if (IsInitial(k) || IsCapParticle(k)) return true;
+    std::string_view low = Lower(k);
+    if (InList(first_, k) || InList(sur_, k)) return true;
+    return !IsPlace(low) && !IsCommonWord(low);
+  }
+  bool AfterStreetType(size_t k) {
+    if (k == 0 || !IsHorizontalSpace(GapBefore(k))) return false;
+    return In(StreetTypes(), k - 1);
+  }
+  bool AfterPlaceCue(size_t k) {
+    if (k == 0) return false;
+    const Word& prev = words_[k - 1];
+    if (prev.cap) return false;
+    std::string_view gap = GapBefore(k);
+    if (!IsHorizontalSpace(gap) && !IsApostropheGap(gap)) return false;
+    return PlaceCueWords().contains(Raw(k - 1));
   }
 
   bool IsCapParticle(size_t k) const {
@@ -410,7 +952,9 @@ class Scanner {
       }
       // "M. et Mme Dupont": skip a civility after "et".
       if (IsCivilityAt(after) && after + 1 < words_.size()) ++after;
-      if (!StartsName(after)) break;
+      // A listed name starts with a capital and is not a place or an ordinary word
+      // ("Auffray, de Dinan, et Charpentier": "de Dinan" is where he comes from).
+      if (!words_[after].cap || !StartsName(after) || !LikelyNameWord(after)) break;
       last = GrowName(after);
       Emit(after, last);
       next = last + 1;
@@ -460,6 +1004,11 @@ class Scanner {
           continue;
         }
       }
+      if (AfterStreetType(k)) {
+        // "rue Victor-Hugo", "place Gambetta": a street, not a person.
+        k = GrowName(k) + 1;
+        continue;
+      }
       if (w.letters >= 2 && InList(first_, k) && !IsStop(k)) {
         size_t first_word = k;
         // "DUPONT Jean": upper-case surname before the given name.
@@ -473,7 +1022,7 @@ class Scanner {
         }
         if (first_word + 1 == k && IsParticle(Lower(first_word))) first_word = k;
         size_t last = GrowName(k);
-        bool ambiguous = amb_.find(low) != amb_.end();
+        bool ambiguous = In(amb_, k);
         if (last > k || first_word < k || !ambiguous) {
           Emit(first_word, last);
           k = EmitCoordinated(last + 1);
@@ -482,12 +1031,16 @@ class Scanner {
         }
         continue;
       }
-      if (w.letters >= 2 && InList(sur_, k) && amb_.find(low) == amb_.end() && !IsStop(k)) {
+      if (w.letters >= 2 && InList(sur_, k) && !In(amb_, k) && !IsStop(k)) {
         Emit(k, k);
         k = EmitCoordinated(k + 1);
         continue;
       }
       if (IsInitial(k) && IsNameWord(k + 1)) {
+        k = EmitNameAndCoordinated(k);
+        continue;
+      }
+      if (IsUnknownProperNoun(k) && InsideSentence(k) && !AfterPlaceCue(k)) {
         k = EmitNameAndCoordinated(k);
         continue;
       }
@@ -504,7 +1057,7 @@ class Scanner {
         continue;
       }
       std::string_view low = Lower(k);
-      bool closing = ClosingWords().find(low) != ClosingWords().end();
+      bool closing = ClosingPrefilter()[Bucket(low)] && In(ClosingWords(), k);
       if (!closing && low == "vous" && k >= 2 && Raw(k - 1) == "à") {
         closing = Lower(k - 2) == "bien";
       }
@@ -567,7 +1120,7 @@ class Scanner {
       if (hw.letters < 2) continue;
       std::string low = util::ToLowerFrench(
           std::string_view(hints.sender_name).substr(hw.begin, hw.end - hw.begin));
-      if (StopWords().count(low) > 0 || IsParticle(low)) continue;
+      if (StopWords().contains(low) || IsParticle(low)) continue;
       parts.push_back(std::move(low));
     }
     if (parts.empty()) return;
@@ -586,10 +1139,11 @@ class Scanner {
   const WordSet& first_;
   const WordSet& sur_;
   const WordSet& amb_;
+  const WordSet& common_;
+  const WordSet& places_;
   std::vector<PiiSpan>* out_;
   std::vector<Word> words_;
-  std::vector<std::string> lower_;
-  std::vector<char> lower_done_;
+  std::string lower_;  // text_ with its words lower-cased (LowerFrench), same length
 };
 
 }  // namespace
@@ -605,7 +1159,25 @@ Result<NameDetector> NameDetector::Create(const std::filesystem::path& dir, bool
   LoadList(dir / "first_names.txt", require, &lists->first_names, &status);
   if (status.ok()) LoadList(dir / "surnames.txt", require, &lists->surnames, &status);
   if (status.ok()) LoadList(dir / "ambiguous_names.txt", require, &lists->ambiguous, &status);
+  // Optional lists generated from the Dicollecte dictionary (import-dicollecte.sh).
+  WordSet given;
+  WordSet family;
+  if (status.ok()) LoadList(dir / "dicollecte_common_words.txt", false, &lists->common, &status);
+  if (status.ok()) LoadList(dir / "dicollecte_proper_nouns.txt", false, &lists->places, &status);
+  if (status.ok()) LoadList(dir / "dicollecte_given_names.txt", false, &given, &status);
+  if (status.ok()) LoadList(dir / "dicollecte_surnames.txt", false, &family, &status);
   if (!status.ok()) return status;
+  // A name from these lists that is also an ordinary word or a place (Olivier, Rose, Lens) needs
+  // supporting context, like the hand-made ambiguous list.
+  auto merge = [&](const WordSet& from, WordSet* into) {
+    from.ForEach([&](std::string_view w) {
+      if (into->contains(w)) return;
+      into->insert(w);
+      if (lists->common.contains(w) || lists->places.contains(w)) lists->ambiguous.insert(w);
+    });
+  };
+  merge(given, &lists->first_names);
+  merge(family, &lists->surnames);
   return NameDetector(std::move(lists));
 }
 
@@ -614,7 +1186,7 @@ size_t NameDetector::first_name_count() const { return lists_->first_names.size(
 void NameDetector::Detect(std::string_view text, const PseudonymizeHints& hints,
                           std::vector<PiiSpan>* out) const {
   std::vector<PiiSpan> spans;
-  Scanner scanner(text, lists_->first_names, lists_->surnames, lists_->ambiguous, &spans);
+  Scanner scanner(text, *lists_, &spans);
   scanner.Run(hints);
   std::sort(spans.begin(), spans.end(), [](const PiiSpan& a, const PiiSpan& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
@@ -624,8 +1196,7 @@ void NameDetector::Detect(std::string_view text, const PseudonymizeHints& hints,
   for (const PiiSpan& s : spans) {
     if (!merged.empty()) {
       PiiSpan& last = merged.back();
-      if (s.begin <= last.end ||
-          IsHorizontalSpace(text.substr(last.end, s.begin - last.end))) {
+      if (s.begin <= last.end || IsHorizontalSpace(text.substr(last.end, s.begin - last.end))) {
         last.end = std::max(last.end, s.end);
         continue;
       }

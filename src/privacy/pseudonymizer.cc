@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <utility>
 
@@ -90,6 +92,161 @@ bool HasAlnum(std::string_view s) {
   return false;
 }
 
+// SWAR tests on 8 bytes: some byte is a digit / is `c`. Exact (no false positive or negative).
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kHighs = 0x8080808080808080ull;
+inline bool HasByteBelow(uint64_t x, uint64_t n) { return ((x - kOnes * n) & ~x & kHighs) != 0; }
+inline bool HasDigitByte(uint64_t x) { return HasByteBelow(x ^ (kOnes * '0'), 10); }
+inline bool HasByte(uint64_t x, unsigned char c) { return HasByteBelow(x ^ (kOnes * c), 1); }
+
+// First position at or after `i` holding a digit (or, when `plus_at`, a '+' or '@'), or
+// text.size(). Skips 8 bytes at a time where none is present.
+size_t SkipToTrigger(std::string_view text, size_t i, bool plus_at) {
+  const size_t n = text.size();
+  while (i + 8 <= n) {
+    uint64_t x;
+    std::memcpy(&x, text.data() + i, 8);
+    if (HasDigitByte(x) || (plus_at && (HasByte(x, '+') || HasByte(x, '@')))) break;
+    i += 8;
+  }
+  while (i < n) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (IsDigit(c) || (plus_at && (c == '+' || c == '@'))) break;
+    ++i;
+  }
+  return i;
+}
+
+// First letters of the cue words (see ClassifyCue), both cases.
+constexpr std::array<bool, 256> kCueStart = [] {
+  std::array<bool, 256> t{};
+  for (char c : std::string_view("nacmfsid")) {
+    t[static_cast<unsigned char>(c)] = true;
+    t[static_cast<unsigned char>(c - 32)] = true;
+  }
+  return t;
+}();
+
+// Letters or digits as AlnumAt sees them: ASCII, and lead bytes 0xC3..0xC9 (U+00C0..U+024F).
+constexpr std::array<bool, 256> kAlnumByte = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (int c = 0xC3; c <= 0xC9; ++c) t[c] = true;
+  return t;
+}();
+
+// Cheap necessary condition for MatchIban at `pos`: two letters then two digits ("FR76").
+bool MayStartIban(std::string_view text, size_t pos) {
+  return pos + 3 < text.size() && IsDigit(static_cast<unsigned char>(text[pos + 2])) &&
+         IsDigit(static_cast<unsigned char>(text[pos + 3]));
+}
+
+// Cheap necessary condition for plate_siv at `pos` ("AB-123-CD"): two capitals, then a digit
+// after an optional dash or space. Avoids an RE2 call at every capitalised word.
+bool MayStartSivPlate(std::string_view text, size_t pos) {
+  size_t j = pos + 2;
+  if (j >= text.size() || !IsUpperAscii(static_cast<unsigned char>(text[pos + 1]))) return false;
+  if (text[j] == '-' || text[j] == ' ') ++j;
+  return j < text.size() && IsDigit(static_cast<unsigned char>(text[j]));
+}
+
+// UTF-8 validation with a fast path for runs of ASCII bytes; multi-byte sequences are checked by
+// util::IsValidUtf8, one sequence at a time (validity is local to a sequence).
+bool ValidUtf8(std::string_view text) {
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      uint64_t block;
+      std::memcpy(&block, text.data() + i, 8);
+      if ((block & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (i + len > n || !util::IsValidUtf8(text.substr(i, len))) return false;
+    i += len;
+  }
+  return true;
+}
+
+enum class CueKind { kNone, kBirth, kCaf, kTax };
+
+// Kind of number announced by a whole word, matched case-insensitively: "né", "née(s)",
+// "naissance", "ddn" (birth date); "allocataire", "caf", "msa"; "fiscal(e)", "spi", "impôt(s)".
+CueKind ClassifyCue(std::string_view word) {
+  if (word.size() < 2 || word.size() > 12) return CueKind::kNone;
+  switch (word[0] | 0x20) {
+    case 'n':
+    case 'a':
+    case 'c':
+    case 'm':
+    case 'f':
+    case 's':
+    case 'i':
+    case 'd':
+      break;
+    default:
+      return CueKind::kNone;
+  }
+  char buf[12];
+  size_t n = 0;
+  for (size_t i = 0; i < word.size(); ++i) {
+    auto c = static_cast<unsigned char>(word[i]);
+    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c + 32);
+    // É (C3 89) -> é (C3 A9), Ô (C3 94) -> ô (C3 B4)
+    if (c >= 0x80 && i > 0 && static_cast<unsigned char>(word[i - 1]) == 0xC3 && c >= 0x80 &&
+        c <= 0x9E && c != 0x97) {
+      c = static_cast<unsigned char>(c + 0x20);
+    }
+    buf[n++] = static_cast<char>(c);
+  }
+  std::string_view w(buf, n);
+  // n[ée]e?s?
+  std::string_view rest = w;
+  if (!rest.empty() && rest[0] == 'n') {
+    rest.remove_prefix(1);
+    if (!rest.empty() && rest[0] == 'e') {
+      rest.remove_prefix(1);
+    } else if (rest.substr(0, 2) == "\xC3\xA9") {
+      rest.remove_prefix(2);
+    } else {
+      rest = "x";
+    }
+    if (!rest.empty() && rest[0] == 'e') rest.remove_prefix(1);
+    if (!rest.empty() && rest[0] == 's') rest.remove_prefix(1);
+    if (rest.empty()) return CueKind::kBirth;
+  }
+  if (w == "naissance" || w == "ddn") return CueKind::kBirth;
+  if (w == "allocataire" || w == "caf" || w == "msa") return CueKind::kCaf;
+  if (w == "fiscal" || w == "fiscale" || w == "spi" || w == "impot" || w == "impots" ||
+      w == "imp\xC3\xB4t" || w == "imp\xC3\xB4ts") {
+    return CueKind::kTax;
+  }
+  return CueKind::kNone;
+}
+
+// True when a digit follows `pos` within 40 characters none of which is a digit or a line break:
+// the necessary condition of the after_*_cue patterns.
+bool DigitSoonAfter(std::string_view text, size_t pos) {
+  int chars = 0;
+  for (size_t i = pos; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (IsDigit(c)) return true;
+    if (c == '\n') return false;
+    if ((c & 0xC0) != 0x80 && ++chars > 40) return false;
+  }
+  return false;
+}
+
 struct Candidate {
   PiiType type;
   size_t begin;
@@ -149,7 +306,8 @@ constexpr std::string_view kWayTypes =
     R"(quartier|za|zac|zi|r\.))";
 
 std::string AddressPattern() {
-  const std::string particle = R"((?:(?:de|du|des|la|le|les|aux|au|sur|en|et|sous|l'|l’|d'|d’) ?)*)";
+  const std::string particle =
+      R"((?:(?:de|du|des|la|le|les|aux|au|sur|en|et|sous|l'|l’|d'|d’) ?)*)";
   const std::string word = R"([\p{L}\d][\p{L}\d'’-]*)";
   const std::string cap_word = R"(\p{Lu}[\p{L}'’-]*)";
   const std::string city_word = R"(\p{Lu}[\p{L}'’-]*)";
@@ -202,8 +360,7 @@ struct Pseudonymizer::Impl {
   RE2 plate_old;
   RE2 plate_siv;
   RE2 email_domain;
-  // Unanchored cue scan and the patterns applied right after a cue.
-  RE2 cue;
+  // Patterns applied right after a cue word (see ClassifyCue).
   RE2 after_birth_cue;
   RE2 after_caf_cue;
   RE2 after_tax_cue;
@@ -229,18 +386,15 @@ struct Pseudonymizer::Impl {
         email_domain(R"([A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63}){0,8})"
                      R"(\.[A-Za-z]{2,24})",
                      Utf8Options()),
-        cue(R"((?i)(?:^|[^\p{L}\d])(n[ée]e?s?|n[ée] ?\(e\)|naissance|ddn|allocataire|caf|msa|)"
-            R"(fiscale?|spi|imp[oô]ts?))",
-            Utf8Options()),
         after_birth_cue(R"([^\n\d]{0,40}?)" + std::string(kDatePattern), Utf8Options()),
         after_caf_cue(R"([^\n\d]{0,40}?(\d{7,8}|\d{3} \d{4}))", Utf8Options()),
         after_tax_cue(R"([^\n\d]{0,40}?(\d(?: ?\d){12}))", Utf8Options()),
         placeholder_like(R"(\[\s*([^\[\]\d\n]{1,40}?)[ _-]*(\d{1,4})\s*\])", Utf8Options()) {}
 
   Status CheckPatterns() const {
-    for (const RE2* re : {&phone_fr, &phone_intl, &nir, &siret, &siren, &fiscal, &address,
-                          &plate_old, &plate_siv, &email_domain, &cue, &after_birth_cue,
-                          &after_caf_cue, &after_tax_cue, &placeholder_like}) {
+    for (const RE2* re :
+         {&phone_fr, &phone_intl, &nir, &siret, &siren, &fiscal, &address, &plate_old, &plate_siv,
+          &email_domain, &after_birth_cue, &after_caf_cue, &after_tax_cue, &placeholder_like}) {
       if (!re->ok()) return Internal("privacy pattern failed to compile: " + re->error());
     }
     return Status::Ok();
@@ -407,18 +561,43 @@ struct Pseudonymizer::Impl {
     return end;
   }
 
+  // IBAN or SIV plate starting with the letters at `s`; returns the end or 0.
+  size_t MatchLetterStart(std::string_view text, size_t s, std::vector<Candidate>* out) const {
+    auto c = static_cast<unsigned char>(text[s]);
+    bool upper = IsUpperAscii(c);
+    if ((!upper && !(c >= 'a' && c <= 'z')) || s + 3 >= text.size()) return 0;
+    bool plate = upper && MayStartSivPlate(text, s);
+    if ((!MayStartIban(text, s) && !plate) || AlnumBefore(text, s)) return 0;
+    size_t end = MatchIban(text, s, out);
+    if (end == 0 && plate) {
+      size_t len = MatchAt(plate_siv, text, s);
+      if (len > 0) {
+        end = s + len;
+        Add(out, PiiType::kPlate, s, end);
+      }
+    }
+    return end;
+  }
+
+  // Every structured candidate holds a digit, an '@' or a '+': the scan jumps from one such byte
+  // to the next. IBANs ("FR76 ...") and SIV plates ("AB-123-CD") start with letters: they are
+  // tried from their first digit, two or three bytes after the start of their word.
   void ScanStructured(std::string_view text, std::vector<Candidate>* out) const {
     const size_t n = text.size();
     size_t i = 0;
     while (i < n) {
+      const size_t from = i;
+      i = SkipToTrigger(text, i, true);
+      if (i >= n) break;
       auto c = static_cast<unsigned char>(text[i]);
       if (IsDigit(c)) {
-        if (!AlnumBefore(text, i)) {
-          size_t end = MatchDigitStart(text, i, out);
-          if (end > i) {
-            i = end;
-            continue;
-          }
+        size_t end = 0;
+        if (i >= from + 3) end = MatchLetterStart(text, i - 3, out);
+        if (end == 0 && i >= from + 2) end = MatchLetterStart(text, i - 2, out);
+        if (end == 0 && !AlnumBefore(text, i)) end = MatchDigitStart(text, i, out);
+        if (end > i) {
+          i = end;
+          continue;
         }
         while (i < n && IsDigit(static_cast<unsigned char>(text[i]))) ++i;
         continue;
@@ -437,56 +616,94 @@ struct Pseudonymizer::Impl {
           i = end;
           continue;
         }
-      } else if ((IsUpperAscii(c) || (c >= 'a' && c <= 'z')) && !AlnumBefore(text, i) &&
-                 i + 3 < n) {
-        size_t end = MatchIban(text, i, out);
-        if (end == 0 && IsUpperAscii(c)) {
-          size_t len = MatchAt(plate_siv, text, i);
-          if (len > 0) end = i + len;
-          if (len > 0) Add(out, PiiType::kPlate, i, end);
-        }
-        if (end > i) {
-          i = end;
-          continue;
-        }
-        // Skip the rest of the word.
-        while (i < n && IsAsciiAlnum(static_cast<unsigned char>(text[i]))) ++i;
-        continue;
       }
       ++i;
     }
   }
 
+  // Cue words ("née", "allocataire", "fiscal"...; see ClassifyCue) followed, within 40
+  // characters without a digit or a line break, by the number they announce. Numbers are rarer
+  // than words, so the scan goes from digit to digit: for the first digit `d` of each run, the
+  // words that end in the digit-free stretch before `d` are classified, and each cue found is
+  // handed to AfterCue. Every cue is thus examined once, before the first digit that follows it,
+  // exactly as a left-to-right scan of the words would.
   void ScanCues(std::string_view text, std::vector<Candidate>* out) const {
-    size_t pos = 0;
-    re2::StringPiece whole;
-    while (pos < text.size() &&
-           cue.Match(text, pos, text.size(), RE2::UNANCHORED, &whole, 1)) {
-      size_t cue_end = static_cast<size_t>(whole.data() - text.data()) + whole.size();
-      pos = cue_end;
-      // The match may start with the non-letter before the cue word.
-      std::string_view cue_word(whole.data(), whole.size());
-      while (!cue_word.empty() && !AlnumAt(cue_word, 0)) cue_word.remove_prefix(1);
-      if (AlnumAt(text, cue_end)) continue;  // "café", "msatisfait"
-      std::string low = util::ToLowerFrench(std::string_view(cue_word));
-      const RE2* after = &after_birth_cue;
-      PiiType type = PiiType::kBirthDate;
-      if (low == "allocataire" || low == "caf" || low == "msa") {
-        after = &after_caf_cue;
-        type = PiiType::kCafNumber;
-      } else if (low.rfind("fisc", 0) == 0 || low == "spi" || low.rfind("imp", 0) == 0) {
-        after = &after_tax_cue;
-        type = PiiType::kTaxNumber;
+    const size_t n = text.size();
+    size_t i = 0;
+    while (i < n) {
+      i = SkipToTrigger(text, i, false);
+      if (i >= n) break;
+      const size_t d = i;
+      while (i < n && IsDigit(static_cast<unsigned char>(text[i]))) ++i;
+      // Earliest end of a cue whose first following digit is d (at most 40 characters before).
+      size_t lo = d;
+      int chars = 0;
+      while (lo > 0) {
+        auto c = static_cast<unsigned char>(text[lo - 1]);
+        if (c == '\n' || IsDigit(c)) break;
+        if ((c & 0xC0) != 0x80 && ++chars > 40) break;
+        --lo;
       }
+      if (lo == d) continue;
+      // Start of the word that contains lo (cue words are at most 12 bytes long).
+      size_t p = lo;
+      while (p > 0 && lo - p < 16 &&
+             (kAlnumByte[static_cast<unsigned char>(text[p - 1])] ||
+              (static_cast<unsigned char>(text[p - 1]) & 0xC0) == 0x80)) {
+        --p;
+      }
+      ScanCueWords(text, p, lo, d, out);
+    }
+  }
+
+  // Classifies the words of text[from, d) that end at or after `lo`.
+  void ScanCueWords(std::string_view text, size_t from, size_t lo, size_t d,
+                    std::vector<Candidate>* out) const {
+    bool prev_alnum = AlnumBefore(text, from);
+    size_t i = from;
+    while (i < d) {
+      auto b = static_cast<unsigned char>(text[i]);
+      if (!kCueStart[b] || prev_alnum) {
+        if ((b & 0xC0) != 0x80) prev_alnum = kAlnumByte[b];
+        ++i;
+        continue;
+      }
+      size_t start = i;
+      while (i < d && kAlnumByte[static_cast<unsigned char>(text[i])]) ++i;
+      // Extend over the continuation bytes of the last character.
+      while (i < d && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) {
+        ++i;
+        while (i < d && kAlnumByte[static_cast<unsigned char>(text[i])]) ++i;
+      }
+      prev_alnum = true;
+      if (i < lo || i == d) continue;  // ends too early, or glued to the digit ("caf2")
+      CueKind kind = ClassifyCue(text.substr(start, i - start));
+      if (kind != CueKind::kNone) AfterCue(text, kind, i, out);
+    }
+  }
+
+  void AfterCue(std::string_view text, CueKind kind, size_t cue_end,
+                std::vector<Candidate>* out) const {
+    if (!DigitSoonAfter(text, cue_end)) return;
+    const RE2* after = &after_birth_cue;
+    PiiType type = PiiType::kBirthDate;
+    if (kind == CueKind::kCaf) {
+      after = &after_caf_cue;
+      type = PiiType::kCafNumber;
+    } else if (kind == CueKind::kTax) {
+      after = &after_tax_cue;
+      type = PiiType::kTaxNumber;
+    }
+    {
       std::string_view window = text.substr(cue_end, 120);
       re2::StringPiece groups[2];
-      if (!after->Match(window, 0, window.size(), RE2::ANCHOR_START, groups, 2)) continue;
+      if (!after->Match(window, 0, window.size(), RE2::ANCHOR_START, groups, 2)) return;
       size_t begin = static_cast<size_t>(groups[1].data() - text.data());
       size_t end = begin + groups[1].size();
-      if (AlnumAt(text, end)) continue;
+      if (AlnumAt(text, end)) return;
       if (type != PiiType::kBirthDate && end + 1 < text.size() && text[end] == ' ' &&
           IsDigit(static_cast<unsigned char>(text[end + 1]))) {
-        continue;  // part of a longer grouped number
+        return;  // part of a longer grouped number
       }
       Add(out, type, begin, end);
     }
@@ -534,10 +751,10 @@ Result<Pseudonymizer> Pseudonymizer::Create(const PseudonymizerConfig& config) {
 Result<std::vector<PiiSpan>> Pseudonymizer::Detect(std::string_view text,
                                                    const PseudonymizeHints& hints) const {
   if (text.size() > impl_->config.max_input_bytes) {
-    return ResourceExhausted("text too large for pseudonymisation: " +
-                             std::to_string(text.size()) + " bytes");
+    return ResourceExhausted("text too large for pseudonymisation: " + std::to_string(text.size()) +
+                             " bytes");
   }
-  if (!util::IsValidUtf8(text)) return InvalidArgument("text is not valid UTF-8");
+  if (!ValidUtf8(text)) return InvalidArgument("text is not valid UTF-8");
   std::vector<Candidate> cands;
   impl_->ScanStructured(text, &cands);
   impl_->ScanCues(text, &cands);
@@ -642,9 +859,8 @@ Restored Restore(std::string_view model_output, const Mapping& mapping) {
   out.text.reserve(model_output.size());
   size_t pos = 0;
   std::array<re2::StringPiece, 3> g;
-  while (pos < model_output.size() &&
-         kPlaceholder->Match(model_output, pos, model_output.size(), RE2::UNANCHORED, g.data(),
-                             3)) {
+  while (pos < model_output.size() && kPlaceholder->Match(model_output, pos, model_output.size(),
+                                                          RE2::UNANCHORED, g.data(), 3)) {
     size_t begin = static_cast<size_t>(g[0].data() - model_output.data());
     size_t end = begin + g[0].size();
     out.text.append(model_output.substr(pos, begin - pos));

@@ -4,7 +4,8 @@
 // [EMAIL_1], [TEL_2]; Restore puts the real values back into the model's answer.
 //
 // Detected types (see PiiType): person names (civility cues, signatures, first-name and surname
-// lists from resources/privacy/, the sender's own name), e-mail addresses, French and
+// lists from resources/privacy/, unknown capitalised words inside sentences, the sender's own
+// name; see name_detector.h), e-mail addresses, French and
 // international phone numbers, NIR (key checked), IBAN (mod 97 and country length checked), SIRET
 // and SIREN (Luhn, La Poste exception), numéro fiscal (13 digits starting 0-3, or any 13 digits
 // after a cue such as "fiscal"), numéro allocataire CAF/MSA (after a cue), dates of birth (after

@@ -16,8 +16,9 @@ TEST(AddresseeTest, FromSenderName) {
 }
 
 TEST(AddresseeTest, FromSignature) {
-  Addressee a = DetectAddressee("", "Madame, Monsieur,\nJe souhaite renouveler ma carte.\n"
-                                    "Cordialement,\nMonsieur Paul Durand");
+  Addressee a = DetectAddressee("",
+                                "Madame, Monsieur,\nJe souhaite renouveler ma carte.\n"
+                                "Cordialement,\nMonsieur Paul Durand");
   EXPECT_EQ(a.civility, Civility::kMonsieur);
   EXPECT_EQ(a.Appellation(), "Monsieur Durand");
 }

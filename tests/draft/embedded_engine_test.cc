@@ -64,7 +64,8 @@ TEST(EmbeddedEngineTest, DraftsAGroundedReplyWithCivilitySourcesAndClosing) {
   EXPECT_NE(d->text.find("[Prénom Nom]"), std::string::npos) << "signature placeholder";
   // The fiche dates from 2020: the agent is told to check it.
   bool stale = false;
-  for (const auto& w : d->warnings) stale |= w.find("mise à jour le 21/07/2020") != std::string::npos;
+  for (const auto& w : d->warnings)
+    stale |= w.find("mise à jour le 21/07/2020") != std::string::npos;
   EXPECT_TRUE(stale);
   ExpectGrounded(*d, m);
 }
@@ -140,9 +141,10 @@ TEST(EmbeddedEngineTest, StreamsTheWholeTextOnceAndHonoursCancellation) {
 TEST(EmbeddedEngineTest, AgencyProfileSignsAndAllowsItsOwnContacts) {
   plume::testing::TempDir dir;
   auto path = dir.path() / "agency.toml";
-  ASSERT_TRUE(util::WriteFileAtomic(path, "name = \"Mairie de Test\"\n"
-                                          "signature = \"Le service État civil\\nMairie de Test\"\n"
-                                          "phones = [\"04 72 00 00 00\"]\n")
+  ASSERT_TRUE(util::WriteFileAtomic(path,
+                                    "name = \"Mairie de Test\"\n"
+                                    "signature = \"Le service État civil\\nMairie de Test\"\n"
+                                    "phones = [\"04 72 00 00 00\"]\n")
                   .ok());
   DraftServiceConfig c = BaseConfig();
   c.agency_file = path;
@@ -155,8 +157,8 @@ TEST(EmbeddedEngineTest, AgencyProfileSignsAndAllowsItsOwnContacts) {
   EXPECT_NE(d->text.find("Le service État civil\nMairie de Test"), std::string::npos);
 
   ASSERT_TRUE(util::WriteFileAtomic(path, "stale_after_months = 0\n").ok());
-  auto bad = DraftService::Create(*Kb().kb.store, *Kb().kb.retriever, *Kb().stop_words,
-                                  Kb().clock, c);
+  auto bad =
+      DraftService::Create(*Kb().kb.store, *Kb().kb.retriever, *Kb().stop_words, Kb().clock, c);
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
 }
 

@@ -1,8 +1,10 @@
 // The generative engine against an in-process fake of an OpenAI-compatible server: it stands for
-// vLLM as run by the Albert API, Ollama's /v1 and llama.cpp server (tests/llm/fake_openai_server.h).
+// vLLM as run by the Albert API, Ollama's /v1 and llama.cpp server
+// (tests/llm/fake_openai_server.h).
 #include "draft/generative_engine.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "draft_fixture.h"
@@ -29,8 +31,8 @@ class GenerativeEngineTest : public ::testing::Test {
     llm.max_backoff_ms = 1;
     llm.stream_idle_timeout_ms = 2'000;
     c.llm = llm;
-    auto s = DraftService::Create(*Kb().kb.store, *Kb().kb.retriever, *Kb().stop_words,
-                                  Kb().clock, c);
+    auto s =
+        DraftService::Create(*Kb().kb.store, *Kb().kb.retriever, *Kb().stop_words, Kb().clock, c);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return std::move(s).value();
   }
@@ -64,9 +66,10 @@ class GenerativeEngineTest : public ::testing::Test {
 TEST_F(GenerativeEngineTest, PseudonymisesRestoresAndCites) {
   auto s = Service();
   EXPECT_EQ(s->Engines(), (std::vector<std::string>{"embedded", "generative"}));
-  server_.Enqueue(FakeReply::ChatStream(
-      {"Pour la première demande de [NOM", "_1], il faut se rendre en mairie avec les pièces "
-       "justificatives [S1]. ", "Vous pouvez faire une pré-demande en ligne [S1, S2]."}));
+  server_.Enqueue(FakeReply::ChatStream({"Pour la première demande de [NOM",
+                                         "_1], il faut se rendre en mairie avec les pièces "
+                                         "justificatives [S1]. ",
+                                         "Vous pouvez faire une pré-demande en ligne [S1, S2]."}));
   std::string streamed;
   auto d = Generate(*s, &streamed);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
@@ -153,8 +156,8 @@ TEST_F(GenerativeEngineTest, FallsBackWhenTheServerIsDown) {
   llm.base_url = "http://127.0.0.1:" + std::to_string(llm::testing::UnusedLoopbackPort()) + "/v1";
   llm.max_retries = 0;
   c.llm = llm;
-  auto s = DraftService::Create(*Kb().kb.store, *Kb().kb.retriever, *Kb().stop_words, Kb().clock,
-                                c);
+  auto s =
+      DraftService::Create(*Kb().kb.store, *Kb().kb.retriever, *Kb().stop_words, Kb().clock, c);
   ASSERT_TRUE(s.ok());
   auto d = Generate(**s);
   ASSERT_TRUE(d.ok()) << d.status().ToString();

@@ -7,8 +7,9 @@ namespace {
 
 TEST(GroundingGuardTest, KeepsValuesFromSourcesAndMasksInventedOnes) {
   AllowedValues allowed;
-  allowed.AddText("Voir https://www.service-public.fr/particuliers/vosdroits/F1342 ou appelez le "
-                  "01 23 45 67 89, contact@ants.gouv.fr.");
+  allowed.AddText(
+      "Voir https://www.service-public.fr/particuliers/vosdroits/F1342 ou appelez le "
+      "01 23 45 67 89, contact@ants.gouv.fr.");
   GuardReport r = CheckGrounding(
       "Consultez http://service-public.fr/particuliers/vosdroits/F1342/. Appelez le +33 1 23 45 67 "
       "89 ou écrivez à Contact@ANTS.gouv.fr. Sinon https://faux-site.example/aide, le "

@@ -1,8 +1,7 @@
-#include "draft/reply_templates.h"
-
 #include <gtest/gtest.h>
 
 #include "draft/prompt_set.h"
+#include "draft/reply_templates.h"
 #include "testing/test_util.h"
 #include "util/files.h"
 
@@ -91,8 +90,8 @@ TEST(PromptSetTest, LoadsVersionedPrompts) {
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->version(), "reply-v1");
   EXPECT_NE(p->system().find("N'invente jamais"), std::string::npos);
-  auto user = p->RenderUser("Bonjour [NOM_1]", {{"S1", "Titre", "https://u", "01/01/2020",
-                                                  "Extrait <b>"}});
+  auto user =
+      p->RenderUser("Bonjour [NOM_1]", {{"S1", "Titre", "https://u", "01/01/2020", "Extrait <b>"}});
   ASSERT_TRUE(user.ok());
   EXPECT_NE(user->find("[S1] Titre — https://u"), std::string::npos);
   EXPECT_NE(user->find("Extrait <b>"), std::string::npos);

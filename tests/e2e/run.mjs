@@ -488,7 +488,7 @@ async function scenario(base, call, tmp) {
       "régénérer : deux propositions dans l'historique",
     );
     await page.getByRole("button", { name: "Écarter" }).click();
-    await page.getByText("Proposition écartée").waitFor();
+    await page.getByText("Proposition écartée. Rédigez").waitFor();
     check(
       (await editor.inputValue()) === "",
       "écarter : zone de réponse vide (rédaction sans IA)",

@@ -60,8 +60,9 @@ class ScriptedDrafter : public Drafter {
     if (request.message.body == "échec") return Unavailable("modèle indisponible");
     Draft d;
     d.engine = request.message.body == "secours" ? "embedded" : request.engine;
-    d.text = "Voir https://www.service-public.fr/ok et https://invente.example/x, "
-             "appelez le 01 02 03 04 05.";
+    d.text =
+        "Voir https://www.service-public.fr/ok et https://invente.example/x, "
+        "appelez le 01 02 03 04 05.";
     d.sources.push_back({"salaries/article1", "Fiche", "https://www.service-public.fr/ok", ""});
     d.warnings.push_back("Lien retiré, absent des sources citées : https://autre.example");
     return d;

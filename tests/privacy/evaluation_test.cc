@@ -32,12 +32,52 @@ TEST(EvaluationTest, NerNames) {
       EvaluateNer(p, plume::testing::SharedDataDir() / "ner-europeana-fr" / "enp_FR.bnf.bio");
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   std::cout << report->FormatTable();
-  // Regression floor, below the measured 0.62 recall / 0.82 precision (token level); the issue's
-  // goal of 0.90 recall is NOT met on this 1906 newspaper corpus (see the privacy report).
+  // Regression floors, below the measured 0.79 recall / 0.68 precision (token level, whole
+  // file); the issue's goal of 0.90 recall is NOT met on this 1906 newspaper corpus. The
+  // precision floor keeps a "mask every capitalised word" detector from passing.
   const TypeScores& names = report->by_type[static_cast<int>(PiiType::kName)];
   EXPECT_GT(names.gold, 5000);
-  EXPECT_GE(names.Recall(), 0.60);
-  EXPECT_GE(names.Precision(), 0.78);
+  EXPECT_GE(names.Recall(), 0.77);
+  EXPECT_GE(names.Precision(), 0.65);
+}
+
+TEST(EvaluationTest, NerHeldOutHalf) {
+  // The name rules were tuned on the first half of the file (NerSplitPoint); the second half is
+  // the held-out figure reported for issue #3 (measured: R 0.797, P 0.608).
+  Pseudonymizer p = MakePseudonymizer();
+  auto tokens =
+      ReadNerFile(plume::testing::SharedDataDir() / "ner-europeana-fr" / "enp_FR.bnf.bio");
+  ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
+  size_t split = NerSplitPoint(*tokens);
+  ASSERT_GT(split, tokens->size() / 2 - 1);
+  ASSERT_LT(split, tokens->size());
+  EXPECT_EQ((*tokens)[split - 1].text, ".");
+  auto test = EvaluateNerTokens(p, *tokens, split, tokens->size());
+  ASSERT_TRUE(test.ok()) << test.status().ToString();
+  const TypeScores& names = test->by_type[static_cast<int>(PiiType::kName)];
+  EXPECT_GT(names.gold, 2000);
+  EXPECT_GE(names.Recall(), 0.77);
+  EXPECT_GE(names.Precision(), 0.57);
+}
+
+TEST(EvaluationTest, NerTokenRangeMatchesWholeFileScoring) {
+  Pseudonymizer p = MakePseudonymizer();
+  std::vector<NerToken> tokens = {{"M.", false},    {"Dupont", true}, {"est", false},
+                                  {"venu", false},  {".", false},     {"Il", false},
+                                  {"pleut", false}, {".", false}};
+  EXPECT_EQ(NerSplitPoint(tokens), 5u);
+  std::vector<char> predicted;
+  auto r = EvaluateNerTokens(p, tokens, 0, tokens.size(), &predicted);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(predicted.size(), tokens.size());
+  EXPECT_EQ(predicted[1], 1);
+  EXPECT_EQ(predicted[0], 0);
+  const TypeScores& names = r->by_type[static_cast<int>(PiiType::kName)];
+  EXPECT_EQ(names.gold, 1);
+  EXPECT_EQ(names.found, 1);
+  auto tail = EvaluateNerTokens(p, tokens, 5, tokens.size());
+  ASSERT_TRUE(tail.ok());
+  EXPECT_EQ(tail->by_type[static_cast<int>(PiiType::kName)].gold, 0);
 }
 
 TEST(EvaluationTest, RealNerSentences) {

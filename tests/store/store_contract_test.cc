@@ -812,6 +812,153 @@ TEST_P(StoreContractTest, AuditListAndFilters) {
   EXPECT_EQ(store_->ListAudit(by_message).status().code(), StatusCode::kInvalidArgument);
 }
 
+// Outcomes (issue #5) ----------------------------------------------------------------------------
+
+TEST_P(StoreContractTest, SatisfactionLinksAndRatings) {
+  const int64_t m1 = NewMessage("caf-75");
+  const int64_t m2 = NewMessage("mairie-lyon");
+  const int64_t d1 = NewDraft(m1);
+  Decision discard;
+  discard.message_id = m1;
+  discard.draft_id = d1;
+  discard.agent = "agent1";
+  discard.kind = DecisionKind::kDiscarded;
+  discard.decided_at_ms = 1500;
+  auto discard_id = store_->RecordDecision(discard);
+  ASSERT_TRUE(discard_id.ok());
+  Decision sent = discard;
+  sent.kind = DecisionKind::kEdited;
+  sent.final_text = "Madame, ...";
+  sent.decided_at_ms = 2000;
+  auto sent_id = store_->RecordDecision(sent);
+  ASSERT_TRUE(sent_id.ok());
+  Decision sent2;
+  sent2.message_id = m2;
+  sent2.agent = "agent2";
+  sent2.kind = DecisionKind::kWrittenWithoutAi;
+  sent2.final_text = "Bonjour";
+  sent2.decided_at_ms = 5000;
+  auto sent2_id = store_->RecordDecision(sent2);
+  ASSERT_TRUE(sent2_id.ok());
+
+  SatisfactionLink link{"hash-1", *sent_id, m1, "", 2000, 2000 + 30 * 86'400'000LL, {}};
+  ASSERT_TRUE(store_->CreateSatisfactionLink(link).ok());
+  EXPECT_EQ(store_->CreateSatisfactionLink(link).code(), StatusCode::kAlreadyExists);
+  SatisfactionLink same_decision = link;
+  same_decision.token_hash = "hash-other";
+  EXPECT_EQ(store_->CreateSatisfactionLink(same_decision).code(), StatusCode::kAlreadyExists);
+  SatisfactionLink of_discard{"hash-d", *discard_id, m1, "", 1, 2, {}};
+  EXPECT_EQ(store_->CreateSatisfactionLink(of_discard).code(), StatusCode::kInvalidArgument);
+  SatisfactionLink wrong_message{"hash-w", *sent_id, m2, "", 1, 2, {}};
+  EXPECT_EQ(store_->CreateSatisfactionLink(wrong_message).code(), StatusCode::kInvalidArgument);
+  SatisfactionLink unknown{"hash-u", 999999, m1, "", 1, 2, {}};
+  EXPECT_EQ(store_->CreateSatisfactionLink(unknown).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(
+      store_->CreateSatisfactionLink({"hash-2", *sent2_id, m2, "", 5000, 9'000'000'000LL, {}})
+          .ok());
+
+  auto back = store_->GetSatisfactionLink("hash-1");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->decision_id, *sent_id);
+  EXPECT_EQ(back->message_id, m1);
+  EXPECT_EQ(back->service, "caf-75");
+  EXPECT_EQ(back->created_at_ms, 2000);
+  EXPECT_EQ(back->expires_at_ms, link.expires_at_ms);
+  EXPECT_FALSE(back->rating.has_value());
+  EXPECT_EQ(store_->GetSatisfactionLink("nope").status().code(), StatusCode::kNotFound);
+
+  SatisfactionRating r;
+  r.score = 4;
+  r.useful = true;
+  r.comment = "Réponse claire, merci « beaucoup »";
+  r.rated_at_ms = 3000;
+  r.updated_at_ms = 3000;
+  ASSERT_TRUE(store_->SaveSatisfactionRating("hash-1", r).ok());
+  r.score = 0;
+  EXPECT_EQ(store_->SaveSatisfactionRating("hash-1", r).code(), StatusCode::kInvalidArgument);
+  r.score = 5;
+  r.useful.reset();
+  r.updated_at_ms = 4000;
+  ASSERT_TRUE(store_->SaveSatisfactionRating("hash-1", r).ok());  // replaced, still one
+  EXPECT_EQ(store_->SaveSatisfactionRating("nope", r).code(), StatusCode::kNotFound);
+  back = store_->GetSatisfactionLink("hash-1");
+  ASSERT_TRUE(back->rating.has_value());
+  EXPECT_EQ(back->rating->score, 5);
+  EXPECT_FALSE(back->rating->useful.has_value());
+  EXPECT_EQ(back->rating->comment, r.comment);
+  EXPECT_EQ(back->rating->rated_at_ms, 3000);
+  EXPECT_EQ(back->rating->updated_at_ms, 4000);
+  EXPECT_EQ(back->rating->decision_id, *sent_id);
+
+  // Listed by the reply's decided_at and the message's service; unrated links are not listed.
+  auto all = store_->ListSatisfactionRatings({"", 0, 10'000});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].decision_id, *sent_id);
+  EXPECT_EQ((*all)[0].message_id, m1);
+  SatisfactionRating r2;
+  r2.score = 2;
+  r2.useful = false;
+  ASSERT_TRUE(store_->SaveSatisfactionRating("hash-2", r2).ok());
+  EXPECT_EQ(store_->ListSatisfactionRatings({"", 0, 10'000})->size(), 2u);
+  EXPECT_EQ(store_->ListSatisfactionRatings({"caf-75", 0, 10'000})->size(), 1u);
+  EXPECT_EQ(store_->ListSatisfactionRatings({"", 2001, 10'000})->size(), 1u);
+  EXPECT_EQ(store_->ListSatisfactionRatings({"", 0, 2000})->size(), 0u);
+  auto lyon = store_->ListSatisfactionRatings({"mairie-lyon", 0, 10'000});
+  ASSERT_EQ(lyon->size(), 1u);
+  EXPECT_EQ((*lyon)[0].useful, std::optional<bool>(false));
+}
+
+TEST_P(StoreContractTest, DraftFeedbackOnePerAgentAndDraft) {
+  const int64_t m1 = NewMessage("caf-75");
+  const int64_t m2 = NewMessage("mairie-lyon");
+  const int64_t d1 = NewDraft(m1);
+  const int64_t d2 = NewDraft(m2);
+  DraftFeedback fb;
+  fb.draft_id = d1;
+  fb.message_id = 424242;  // ignored: taken from the draft
+  fb.agent = "agent.caf";
+  fb.thumbs_up = false;
+  fb.reasons = {FeedbackReason::kInexact, FeedbackReason::kOutdatedSource};
+  fb.comment = "La fiche date de 2020.";
+  fb.created_at_ms = 100;
+  auto id = store_->SaveDraftFeedback(fb);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  fb.thumbs_up = true;
+  fb.reasons = {FeedbackReason::kTone};
+  fb.created_at_ms = 200;
+  auto again = store_->SaveDraftFeedback(fb);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *id);  // replaced, not added
+  DraftFeedback other;
+  other.draft_id = d2;
+  other.agent = "agent.lyon";
+  other.thumbs_up = false;
+  other.created_at_ms = 300;
+  ASSERT_TRUE(store_->SaveDraftFeedback(other).ok());
+  other.draft_id = 999999;
+  EXPECT_EQ(store_->SaveDraftFeedback(other).status().code(), StatusCode::kNotFound);
+  other.draft_id = d2;
+  other.agent = "";
+  EXPECT_EQ(store_->SaveDraftFeedback(other).status().code(), StatusCode::kInvalidArgument);
+
+  auto all = store_->ListDraftFeedback({"", 0, 1000});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  const DraftFeedback& first = (*all)[0];
+  EXPECT_EQ(first.id, *id);
+  EXPECT_EQ(first.draft_id, d1);
+  EXPECT_EQ(first.message_id, m1);
+  EXPECT_EQ(first.agent, "agent.caf");
+  EXPECT_TRUE(first.thumbs_up);
+  EXPECT_EQ(first.reasons, std::vector<FeedbackReason>{FeedbackReason::kTone});
+  EXPECT_EQ(first.comment, "La fiche date de 2020.");
+  EXPECT_EQ(first.created_at_ms, 200);
+  EXPECT_EQ(store_->ListDraftFeedback({"mairie-lyon", 0, 1000})->size(), 1u);
+  EXPECT_EQ(store_->ListDraftFeedback({"", 201, 1000})->size(), 1u);
+  EXPECT_TRUE(store_->ListDraftFeedback({"prefecture-69", 0, 1000})->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, StoreContractTest,
                          ::testing::Values(Engine{"Sqlite", false, true},
                                            Engine{"Postgres", true, false}),

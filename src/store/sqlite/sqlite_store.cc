@@ -13,7 +13,7 @@ namespace {
 using json = nlohmann::json;
 
 // Migrations: append only. Never edit a migration that has shipped.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE documents (
   id TEXT PRIMARY KEY,
@@ -129,7 +129,57 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'audit entries are append only'); END;
 CREATE INDEX messages_service_id ON messages(service, id);
 )sql",
+    // 3: outcomes: citizens' satisfaction links and ratings, agents' feedback on drafts.
+    R"sql(
+CREATE TABLE satisfaction (
+  token_hash TEXT PRIMARY KEY CHECK (token_hash <> ''),
+  decision_id INTEGER NOT NULL UNIQUE REFERENCES decisions(id),
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  score INTEGER CHECK (score IS NULL OR score BETWEEN 1 AND 5),
+  useful INTEGER CHECK (useful IS NULL OR useful IN (0, 1)),
+  comment TEXT NOT NULL DEFAULT '',
+  rated_at INTEGER,
+  updated_at INTEGER
+);
+CREATE INDEX satisfaction_message ON satisfaction(message_id);
+CREATE TABLE draft_feedback (
+  id INTEGER PRIMARY KEY,
+  draft_id INTEGER NOT NULL REFERENCES drafts(id),
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  agent TEXT NOT NULL CHECK (agent <> ''),
+  thumbs_up INTEGER NOT NULL CHECK (thumbs_up IN (0, 1)),
+  reasons TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (draft_id, agent)
+);
+CREATE INDEX draft_feedback_created ON draft_feedback(created_at);
+CREATE INDEX decisions_decided ON decisions(decided_at);
+)sql",
 };
+
+// Comma-separated reason codes (the codes contain no comma); unknown codes are skipped on read.
+std::string ReasonsToText(const std::vector<FeedbackReason>& reasons) {
+  std::string out;
+  for (FeedbackReason r : reasons) {
+    if (!out.empty()) out += ',';
+    out += ToString(r);
+  }
+  return out;
+}
+
+std::vector<FeedbackReason> ReasonsFromText(std::string_view text) {
+  std::vector<FeedbackReason> out;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    FeedbackReason r;
+    if (ParseFeedbackReason(text.substr(0, comma), &r)) out.push_back(r);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  return out;
+}
 
 Status SqliteError(sqlite3* db, std::string_view what) {
   int code = sqlite3_errcode(db);
@@ -1079,6 +1129,172 @@ Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditFilter& f) {
   while (st.Step(&s)) {
     PLUME_ASSIGN_OR_RETURN(AuditEntry e, AuditFromRow(st));
     out.push_back(std::move(e));
+  }
+  if (!s.ok()) return s;
+  return out;
+}
+
+// --- Outcomes
+// -------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kSatisfactionSelect =
+    "SELECT s.token_hash, s.decision_id, s.message_id, m.service, s.created_at, s.expires_at, "
+    "s.score, s.useful, s.comment, s.rated_at, s.updated_at FROM satisfaction s "
+    "JOIN messages m ON m.id = s.message_id ";
+
+SatisfactionRating RatingFromRow(const Stmt& st) {
+  SatisfactionRating r;
+  r.decision_id = st.Int(1);
+  r.message_id = st.Int(2);
+  r.score = static_cast<int>(st.Int(6));
+  if (!st.IsNull(7)) r.useful = st.Int(7) != 0;
+  r.comment = st.Text(8);
+  r.rated_at_ms = st.Int(9);
+  r.updated_at_ms = st.Int(10);
+  return r;
+}
+
+}  // namespace
+
+Status SqliteStore::CreateSatisfactionLink(const SatisfactionLink& link) {
+  if (link.token_hash.empty()) return InvalidArgument("satisfaction link without token hash");
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, [&]() -> Status {
+    Stmt check(db_, "SELECT message_id, kind FROM decisions WHERE id = ?");
+    PLUME_RETURN_IF_ERROR(check.status());
+    check.Bind(1, link.decision_id);
+    Status s;
+    if (!check.Step(&s)) return s.ok() ? NotFound("unknown decision") : s;
+    DecisionKind kind = DecisionKind::kDiscarded;
+    (void)ParseDecisionKind(check.Text(1), &kind);
+    if (check.Int(0) != link.message_id) {
+      return InvalidArgument("decision does not belong to the message");
+    }
+    if (kind == DecisionKind::kDiscarded) return InvalidArgument("not a sending decision");
+    Stmt exists(db_, "SELECT 1 FROM satisfaction WHERE decision_id = ? OR token_hash = ?");
+    PLUME_RETURN_IF_ERROR(exists.status());
+    exists.Bind(1, link.decision_id).Bind(2, link.token_hash);
+    if (exists.Step(&s)) return AlreadyExists("satisfaction link already exists");
+    PLUME_RETURN_IF_ERROR(s);
+    Stmt st(db_,
+            "INSERT INTO satisfaction (token_hash, decision_id, message_id, created_at, "
+            "expires_at) VALUES (?,?,?,?,?)");
+    PLUME_RETURN_IF_ERROR(st.status());
+    st.Bind(1, link.token_hash)
+        .Bind(2, link.decision_id)
+        .Bind(3, link.message_id)
+        .Bind(4, link.created_at_ms)
+        .Bind(5, link.expires_at_ms);
+    return st.Run();
+  });
+}
+
+Result<SatisfactionLink> SqliteStore::GetSatisfactionLink(const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, std::string(kSatisfactionSelect) + "WHERE s.token_hash = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, token_hash);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown satisfaction link") : s;
+  SatisfactionLink link;
+  link.token_hash = st.Text(0);
+  link.decision_id = st.Int(1);
+  link.message_id = st.Int(2);
+  link.service = st.Text(3);
+  link.created_at_ms = st.Int(4);
+  link.expires_at_ms = st.Int(5);
+  if (!st.IsNull(6)) link.rating = RatingFromRow(st);
+  return link;
+}
+
+Status SqliteStore::SaveSatisfactionRating(const std::string& token_hash,
+                                           const SatisfactionRating& r) {
+  if (r.score < 1 || r.score > 5) return InvalidArgument("score must be between 1 and 5");
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "UPDATE satisfaction SET score = ?, useful = ?, comment = ?, rated_at = ?, "
+          "updated_at = ? WHERE token_hash = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, int64_t{r.score});
+  if (r.useful) {
+    st.Bind(2, int64_t{*r.useful ? 1 : 0});
+  } else {
+    st.BindNull(2);
+  }
+  st.Bind(3, r.comment).Bind(4, r.rated_at_ms).Bind(5, r.updated_at_ms).Bind(6, token_hash);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  if (sqlite3_changes(db_) == 0) return NotFound("unknown satisfaction link");
+  return Status::Ok();
+}
+
+Result<std::vector<SatisfactionRating>> SqliteStore::ListSatisfactionRatings(
+    const OutcomeRecordFilter& f) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, std::string(kSatisfactionSelect) +
+                   "JOIN decisions d ON d.id = s.decision_id WHERE s.score IS NOT NULL "
+                   "AND d.decided_at >= ? AND d.decided_at < ? AND (? = '' OR m.service = ?) "
+                   "ORDER BY s.decision_id");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, f.from_ms).Bind(2, f.to_ms).Bind(3, f.service).Bind(4, f.service);
+  std::vector<SatisfactionRating> out;
+  Status s;
+  while (st.Step(&s)) out.push_back(RatingFromRow(st));
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<int64_t> SqliteStore::SaveDraftFeedback(const DraftFeedback& fb) {
+  if (fb.agent.empty()) return InvalidArgument("draft feedback without agent");
+  std::lock_guard lock(mu_);
+  Stmt draft(db_, "SELECT message_id FROM drafts WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(draft.status());
+  draft.Bind(1, fb.draft_id);
+  Status s;
+  if (!draft.Step(&s)) return s.ok() ? NotFound("unknown draft") : s;
+  const int64_t message_id = draft.Int(0);
+  Stmt st(db_,
+          "INSERT INTO draft_feedback (draft_id, message_id, agent, thumbs_up, reasons, comment, "
+          "created_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT (draft_id, agent) DO UPDATE SET "
+          "thumbs_up = excluded.thumbs_up, reasons = excluded.reasons, "
+          "comment = excluded.comment, created_at = excluded.created_at RETURNING id");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, fb.draft_id)
+      .Bind(2, message_id)
+      .Bind(3, fb.agent)
+      .Bind(4, int64_t{fb.thumbs_up ? 1 : 0})
+      .Bind(5, ReasonsToText(fb.reasons))
+      .Bind(6, fb.comment)
+      .Bind(7, fb.created_at_ms);
+  if (!st.Step(&s)) return s.ok() ? Internal("upsert returned no id") : s;
+  const int64_t id = st.Int(0);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  return id;
+}
+
+Result<std::vector<DraftFeedback>> SqliteStore::ListDraftFeedback(const OutcomeRecordFilter& f) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT f.id, f.draft_id, f.message_id, f.agent, f.thumbs_up, f.reasons, f.comment, "
+          "f.created_at FROM draft_feedback f JOIN messages m ON m.id = f.message_id "
+          "WHERE f.created_at >= ? AND f.created_at < ? AND (? = '' OR m.service = ?) "
+          "ORDER BY f.id");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, f.from_ms).Bind(2, f.to_ms).Bind(3, f.service).Bind(4, f.service);
+  std::vector<DraftFeedback> out;
+  Status s;
+  while (st.Step(&s)) {
+    DraftFeedback fb;
+    fb.id = st.Int(0);
+    fb.draft_id = st.Int(1);
+    fb.message_id = st.Int(2);
+    fb.agent = st.Text(3);
+    fb.thumbs_up = st.Int(4) != 0;
+    fb.reasons = ReasonsFromText(st.Text(5));
+    fb.comment = st.Text(6);
+    fb.created_at_ms = st.Int(7);
+    out.push_back(std::move(fb));
   }
   if (!s.ok()) return s;
   return out;

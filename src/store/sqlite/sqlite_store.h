@@ -68,6 +68,14 @@ class SqliteStore final : public Store {
   Result<ApiToken> GetApiTokenByHash(const std::string& token_hash) override;
   Result<int64_t> AppendAudit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& filter) override;
+  Status CreateSatisfactionLink(const SatisfactionLink& link) override;
+  Result<SatisfactionLink> GetSatisfactionLink(const std::string& token_hash) override;
+  Status SaveSatisfactionRating(const std::string& token_hash,
+                                const SatisfactionRating& rating) override;
+  Result<std::vector<SatisfactionRating>> ListSatisfactionRatings(
+      const OutcomeRecordFilter& filter) override;
+  Result<int64_t> SaveDraftFeedback(const DraftFeedback& feedback) override;
+  Result<std::vector<DraftFeedback>> ListDraftFeedback(const OutcomeRecordFilter& filter) override;
 
  private:
   explicit SqliteStore(sqlite3* db);

@@ -1,5 +1,5 @@
-// ParseCsvRecords on arbitrary bytes: no crash, every record valid UTF-8 with a body, line numbers
-// increasing.
+// An import parser (PLUME_FUZZ_PARSER: ParseCsvRecords, ParseJsonlRecords or ParseMboxRecords)
+// on arbitrary bytes: no crash, every record valid UTF-8 with a body, line numbers increasing.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -25,6 +25,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (e.line < last_line || !plume::util::IsValidUtf8(e.reason)) abort();
     last_line = e.line;
   };
-  (void)plume::channels::ParseCsvRecords(text, visitor);
+  (void)plume::channels::PLUME_FUZZ_PARSER(text, visitor);
   return 0;
 }
