@@ -43,11 +43,10 @@ void LowerFrenchInPlace(std::string& out, size_t begin, size_t end) {
         if (d >= 0x80 && d <= 0x9E && d != 0x97) out[i + 1] = static_cast<char>(d + 0x20);
       } else {
         auto cp = static_cast<char32_t>(((c & 0x1F) << 6) | (d & 0x3F));  // U+0100..U+017F
-        if (cp == 0x178) {
-          out[i] = static_cast<char>(0xC3);  // Ÿ -> ÿ
-          out[i + 1] = static_cast<char>(0xBF);
-        } else if (cp % 2 == 0 && cp != 0x130 && cp != 0x138) {
-          out[i + 1] = static_cast<char>(d + 1);  // even -> odd: only the last byte changes
+        char32_t lower = util::LowerLatinExtendedA(cp);
+        if (lower != cp) {  // still two bytes (U+00FF..U+017F)
+          out[i] = static_cast<char>(0xC0 | (lower >> 6));
+          out[i + 1] = static_cast<char>(0x80 | (lower & 0x3F));
         }
       }
       i += 2;

@@ -196,16 +196,24 @@ std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
   return text.substr(0, end);
 }
 
+char32_t LowerLatinExtendedA(char32_t cp) {
+  if (cp == 0x178) return 0xFF;  // Ÿ -> ÿ
+  // Upper case is even in U+0100..U+0137 and U+014A..U+0177 (İ U+0130 has no pair here), odd in
+  // U+0139..U+0148 and U+0179..U+017E.
+  bool even_upper = (cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177);
+  bool odd_upper = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
+  if ((even_upper && cp % 2 == 0 && cp != 0x130) || (odd_upper && cp % 2 == 1)) return cp + 1;
+  return cp;
+}
+
 std::string ToLowerFrench(std::string_view text) {
   return MapCodePoints(text, [](char32_t cp, std::string* out) {
     if (cp >= 'A' && cp <= 'Z') {
       cp += 32;
     } else if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) {
       cp += 32;
-    } else if (cp >= 0x100 && cp <= 0x17F && cp % 2 == 0 && cp != 0x130 && cp != 0x138) {
-      cp += 1;  // Latin Extended-A pairs: Œ (0x152) -> œ (0x153)
-    } else if (cp == 0x178) {
-      cp = 0xFF;  // Ÿ -> ÿ
+    } else if (cp >= 0x100 && cp <= 0x17F) {
+      cp = LowerLatinExtendedA(cp);
     }
     AppendUtf8(out, cp);
   });
@@ -214,17 +222,57 @@ std::string ToLowerFrench(std::string_view text) {
 std::string FoldAccents(std::string_view text) {
   return MapCodePoints(text, [](char32_t cp, std::string* out) {
     switch (cp) {
-      case 0xE0: case 0xE1: case 0xE2: case 0xE3: case 0xE4: case 0xE5: out->push_back('a'); return;
-      case 0xE7: out->push_back('c'); return;
-      case 0xE8: case 0xE9: case 0xEA: case 0xEB: out->push_back('e'); return;
-      case 0xEC: case 0xED: case 0xEE: case 0xEF: out->push_back('i'); return;
-      case 0xF1: out->push_back('n'); return;
-      case 0xF2: case 0xF3: case 0xF4: case 0xF5: case 0xF6: out->push_back('o'); return;
-      case 0xF9: case 0xFA: case 0xFB: case 0xFC: out->push_back('u'); return;
-      case 0xFD: case 0xFF: out->push_back('y'); return;
-      case 0xE6: out->append("ae"); return;
-      case 0x153: out->append("oe"); return;
-      default: AppendUtf8(out, cp);
+      case 0xE0:
+      case 0xE1:
+      case 0xE2:
+      case 0xE3:
+      case 0xE4:
+      case 0xE5:
+        out->push_back('a');
+        return;
+      case 0xE7:
+        out->push_back('c');
+        return;
+      case 0xE8:
+      case 0xE9:
+      case 0xEA:
+      case 0xEB:
+        out->push_back('e');
+        return;
+      case 0xEC:
+      case 0xED:
+      case 0xEE:
+      case 0xEF:
+        out->push_back('i');
+        return;
+      case 0xF1:
+        out->push_back('n');
+        return;
+      case 0xF2:
+      case 0xF3:
+      case 0xF4:
+      case 0xF5:
+      case 0xF6:
+        out->push_back('o');
+        return;
+      case 0xF9:
+      case 0xFA:
+      case 0xFB:
+      case 0xFC:
+        out->push_back('u');
+        return;
+      case 0xFD:
+      case 0xFF:
+        out->push_back('y');
+        return;
+      case 0xE6:
+        out->append("ae");
+        return;
+      case 0x153:
+        out->append("oe");
+        return;
+      default:
+        AppendUtf8(out, cp);
     }
   });
 }

@@ -42,6 +42,10 @@ std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
 // (É -> é, Œ -> œ); other code points are copied unchanged.
 std::string ToLowerFrench(std::string_view text);
 
+// Lower case of a code point of Latin Extended-A (U+0100..U+017F): Œ -> œ, Ž -> ž, Ÿ (U+0178) ->
+// ÿ (U+00FF); other code points, and lower-case ones, are returned unchanged.
+char32_t LowerLatinExtendedA(char32_t cp);
+
 // Removes French diacritics from lower-case text (é -> e, œ -> oe, ç -> c).
 std::string FoldAccents(std::string_view text);
 

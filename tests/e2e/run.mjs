@@ -613,6 +613,179 @@ async function scenario(base, call, tmp) {
     (await bruno("GET", `/api/messages/${messageId}`)).status === 404,
     "API : autre service -> 404 not_found",
   );
+
+  await dashboardScenario(base, tmp, sup, page2, bruno);
+}
+
+// Supervisor dashboard (issue #5): figures of the service after the reply sent above, charts
+// with table alternatives, CSV export; an ordinary agent gets "Accès réservé".
+async function dashboardScenario(base, tmp, sup, agentPage, agentCall) {
+  const ctx = await launchBrowser(path.join(tmp, "profile-sophie"));
+  cleanups.push(() => ctx.close().catch(() => {}));
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const errors = [];
+  watchErrors(page, errors);
+  await login(page, base, "sophie", agents.sophie.password);
+  await page
+    .getByRole("heading", { level: 1, name: "Boîte de réception" })
+    .waitFor();
+  const navLink = page.getByRole("link", { name: "Tableau de bord" }).first();
+  await navLink.click();
+  const h1 = page.getByRole("heading", { level: 1, name: "Tableau de bord" });
+  await h1.waitFor();
+  check(
+    await page.evaluate(
+      () =>
+        document.activeElement?.tagName === "H1" &&
+        document.activeElement.textContent === "Tableau de bord",
+    ),
+    "tableau de bord : focus sur le titre après navigation",
+  );
+  await page.getByTestId("key-figures").waitFor();
+  const api = await sup("GET", "/api/metrics/outcomes");
+  check(
+    api.status === 200 && api.json?.total?.replies?.total >= 1,
+    "API tableau de bord (superviseur) : au moins une réponse comptée",
+    JSON.stringify(api.json?.total?.replies),
+  );
+  const shown = (await page.getByTestId("figure-replies-value").textContent())
+    .replace(/\s/g, "")
+    .trim();
+  check(
+    Number(shown) >= 1 && Number(shown) === api.json?.total?.replies?.total,
+    "chiffre clé « Réponses envoyées » = API (≥ 1)",
+    `affiché ${shown}`,
+  );
+  const aiShare = await page.getByTestId("figure-ai-share-value").textContent();
+  const expectedShare = api.json?.total?.ai_assisted_share;
+  check(
+    expectedShare !== null &&
+      aiShare.replace(/\s/g, "") === `${Math.round(expectedShare * 100)}%`,
+    "chiffre clé « Réponses assistées par l'IA » = API",
+    `${aiShare} / ${expectedShare}`,
+  );
+  for (const id of [
+    "figure-response-time",
+    "figure-decisions",
+    "figure-edit-distance",
+    "figure-satisfaction",
+    "figure-agent-feedback",
+  ]) {
+    const text = await page.getByTestId(`${id}-value`).textContent();
+    check(text.trim().length > 0, `chiffre clé ${id} affiché`, text);
+  }
+  const periods = api.json?.periods?.length ?? -1;
+  for (const chart of ["chart-replies", "chart-response-time"]) {
+    const fig = page.getByTestId(chart);
+    const caption = (await fig.locator("figcaption").textContent()).trim();
+    const bars = await fig.locator(".plume-chart-col").count();
+    const rows = await fig.locator("table tbody tr").count();
+    const img = await fig.locator('[role="img"]').getAttribute("aria-label");
+    check(
+      caption.length > 0 &&
+        img?.startsWith(caption) &&
+        bars === periods &&
+        rows === periods,
+      `graphique ${chart} : légende, ${periods} barres et tableau de ${periods} lignes`,
+      `${bars} barres, ${rows} lignes`,
+    );
+  }
+  const channelRows = await page
+    .locator("table", {
+      has: page.locator("caption", { hasText: "Par canal" }),
+    })
+    .locator("tbody tr")
+    .count();
+  check(
+    channelRows > 0,
+    "volumes par canal en tableau",
+    `${channelRows} lignes`,
+  );
+  check(
+    (await page
+      .locator("table", {
+        has: page.locator("caption", { hasText: "Par intention" }),
+      })
+      .locator("tbody tr")
+      .count()) > 0,
+    "volumes par intention en tableau",
+  );
+  const csvHref = await page.getByTestId("dashboard-csv").getAttribute("href");
+  const csv = await page.request.get(`${base}${csvHref}`);
+  const csvType = csv.headers()["content-type"] ?? "";
+  const csvBody = await csv.text();
+  check(
+    csvHref.startsWith("/api/metrics/outcomes.csv?") &&
+      csv.status() === 200 &&
+      csvType.startsWith("text/csv") &&
+      csvBody.length > 0,
+    "lien « Télécharger en CSV » : 200 text/csv",
+    `${csvHref} -> ${csv.status()} ${csvType}`,
+  );
+  await shot(page, "dashboard-1280");
+
+  // Day granularity: one bar per day of the default 8 weeks.
+  await page.getByLabel("Regrouper par").selectOption("day");
+  await page.getByRole("button", { name: "Afficher" }).click();
+  await page.waitForURL(/pas=jour/);
+  const shownPeriod = new URL(page.url()).searchParams;
+  const dailyQuery = new URLSearchParams({ granularity: "day" });
+  if (shownPeriod.get("du")) dailyQuery.set("from", shownPeriod.get("du"));
+  if (shownPeriod.get("au")) dailyQuery.set("to", shownPeriod.get("au"));
+  const daily = await sup("GET", `/api/metrics/outcomes?${dailyQuery}`);
+  await page.waitForFunction(
+    (n) =>
+      document.querySelectorAll(
+        '[data-testid="chart-replies"] .plume-chart-col',
+      ).length === n,
+    daily.json?.periods?.length ?? -1,
+  );
+  check(
+    daily.json?.periods?.length > periods,
+    "période par jour : une barre par jour",
+    `${daily.json?.periods?.length} jours`,
+  );
+
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.goto(`${base}/tableau-de-bord`);
+  await page.getByTestId("key-figures").waitFor();
+  check(
+    await noHorizontalScroll(page),
+    "768 px : tableau de bord sans défilement horizontal",
+  );
+  await shot(page, "dashboard-768");
+  check(
+    errors.length === 0,
+    "tableau de bord : aucune erreur JavaScript",
+    errors.join(" | "),
+  );
+
+  // An ordinary agent: no link in the header, "Accès réservé" by URL, 403 from the API.
+  await agentPage.goto(`${base}/`);
+  await agentPage
+    .getByRole("heading", { level: 1, name: "Boîte de réception" })
+    .waitFor();
+  check(
+    (await agentPage.getByRole("link", { name: "Tableau de bord" }).count()) ===
+      0,
+    "agent : pas de lien « Tableau de bord » dans l'en-tête",
+  );
+  await agentPage.goto(`${base}/tableau-de-bord`);
+  await agentPage
+    .getByRole("heading", { level: 1, name: "Tableau de bord" })
+    .waitFor();
+  const reserved = await agentPage.locator("main").textContent();
+  check(
+    reserved.includes("Accès réservé") &&
+      reserved.includes("réservé aux superviseurs"),
+    "agent : message « Accès réservé » sur le tableau de bord",
+    reserved.slice(0, 200),
+  );
+  await shot(agentPage, "dashboard-agent-acces-reserve-1280");
+  check(
+    (await agentCall("GET", "/api/metrics/outcomes")).status === 403,
+    "API : agent -> 403 sur les chiffres",
+  );
 }
 
 // ---------------------------------------------------------------- main

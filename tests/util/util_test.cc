@@ -41,9 +41,9 @@ TEST(TextTest, Utf8Validation) {
   EXPECT_TRUE(util::IsValidUtf8("Carte d'identité, œuvre, €, 😀"));
   EXPECT_TRUE(util::IsValidUtf8(""));
   EXPECT_FALSE(util::IsValidUtf8("\xff"));
-  EXPECT_FALSE(util::IsValidUtf8("caf\xc3"));          // truncated sequence
-  EXPECT_FALSE(util::IsValidUtf8("\xc0\xaf"));         // overlong '/'
-  EXPECT_FALSE(util::IsValidUtf8("\xed\xa0\x80"));     // UTF-16 surrogate
+  EXPECT_FALSE(util::IsValidUtf8("caf\xc3"));           // truncated sequence
+  EXPECT_FALSE(util::IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(util::IsValidUtf8("\xed\xa0\x80"));      // UTF-16 surrogate
   EXPECT_FALSE(util::IsValidUtf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
 }
 
@@ -73,11 +73,8 @@ TEST(FilesTest, ReadErrors) {
   testing::TempDir dir;
   EXPECT_EQ(util::ReadFile(dir.path() / "missing").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(util::ReadFile(dir.path()).status().code(), StatusCode::kInvalidArgument);
-  {
-    std::ofstream(dir.path() / "big") << std::string(100, 'x');
-  }
-  EXPECT_EQ(util::ReadFile(dir.path() / "big", 10).status().code(),
-            StatusCode::kResourceExhausted);
+  { std::ofstream(dir.path() / "big") << std::string(100, 'x'); }
+  EXPECT_EQ(util::ReadFile(dir.path() / "big", 10).status().code(), StatusCode::kResourceExhausted);
   ASSERT_TRUE(util::WriteFileAtomic(dir.path() / "out", "contenu").ok());
   EXPECT_EQ(*util::ReadFile(dir.path() / "out"), "contenu");
 }
@@ -106,12 +103,17 @@ TEST(TextTest, EditDistanceSkipsCommonEnds) {
   EXPECT_EQ(plume::util::EditDistance("œuvre", "oeuvre"), 2);
   EXPECT_EQ(plume::util::EditDistance("Bonjour Madame", "Bonjour Médame"), 1);
   EXPECT_EQ(plume::util::EditDistance("a\xff"
-                         "b",
-                         "ab"),
+                                      "b",
+                                      "ab"),
             1);
   std::string long_text(5000, 'x');
   std::string edited = long_text;
   edited[2500] = 'y';
   EXPECT_EQ(plume::util::EditDistance(long_text, edited), 1);
   EXPECT_EQ(plume::util::EditDistance(long_text, long_text + "é"), 1);
+}
+
+TEST(TextTest, LowerCasesLatinExtendedAPairs) {
+  EXPECT_EQ(plume::util::ToLowerFrench("ŸVES ŒUVRE ĹĽŃŽ Ā"), "ÿves œuvre ĺľńž ā");
+  EXPECT_EQ(plume::util::ToLowerFrench("ÿ œ ž"), "ÿ œ ž");
 }

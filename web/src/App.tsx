@@ -9,6 +9,7 @@ import { LoginPage } from "./pages/LoginPage";
 import { InboxPage } from "./pages/InboxPage";
 import { MessagePage } from "./pages/MessagePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { DashboardPage, canSeeDashboard, kDashboardPath } from "./pages/DashboardPage";
 
 export function App() {
   // undefined: session not checked yet; null: signed out.
@@ -43,6 +44,7 @@ export function App() {
   };
 
   const messageMatch = /^\/messages\/(\d+)\/?$/.exec(location.path);
+  const onDashboard = location.path.replace(/\/$/, "") === kDashboardPath;
   let page;
   if (session === undefined) {
     page = <p aria-live="polite">Chargement…</p>;
@@ -50,6 +52,8 @@ export function App() {
     page = <LoginPage onSignedIn={signIn} expired={expired} />;
   } else if (location.path === "/") {
     page = <InboxPage search={location.search} />;
+  } else if (onDashboard) {
+    page = <DashboardPage search={location.search} session={session} />;
   } else if (messageMatch) {
     page = <MessagePage key={messageMatch[1]} id={Number(messageMatch[1])} session={session} />;
   } else {
@@ -97,6 +101,15 @@ export function App() {
                   linkProps: { href: "/" },
                   isActive: location.path === "/" || messageMatch !== null,
                 },
+                ...(canSeeDashboard(session)
+                  ? [
+                      {
+                        text: "Tableau de bord",
+                        linkProps: { href: kDashboardPath },
+                        isActive: onDashboard,
+                      },
+                    ]
+                  : []),
               ]
             : undefined
         }

@@ -7,6 +7,7 @@ import type {
   Message,
   MessageDetail,
   MessageList,
+  OutcomeReport,
   Session,
 } from "./types";
 
@@ -94,6 +95,8 @@ export const api = {
   engines: () => request<Engines>("GET", "/api/engines"),
   discard: (draftId: number) =>
     request<{ decision: Decision }>("POST", `/api/drafts/${draftId}/discard`, {}),
+  outcomes: (params: URLSearchParams) =>
+    request<OutcomeReport>("GET", `/api/metrics/outcomes?${params.toString()}`),
   reply: (id: number, text: string, draftId: number | null) =>
     request<{ decision: Decision; message: Message }>(
       "POST",

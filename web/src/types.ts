@@ -81,3 +81,53 @@ export interface Engines {
   engines: string[];
   default: string | null;
 }
+
+// GET /api/metrics/outcomes (supervisors and admins). Shares are in [0, 1]; null when there is
+// nothing to divide.
+export interface SatisfactionFigures {
+  ratings: number;
+  score_counts: number[];
+  mean_score: number | null;
+  satisfied_share: number | null;
+  useful_answers: number;
+  useful_share: number | null;
+}
+
+export interface OutcomeFigures {
+  messages_received: number;
+  drafts_created: number;
+  replies: { total: number; accepted: number; edited: number; written_without_ai: number };
+  draft_decisions: { total: number; accepted: number; edited: number; discarded: number };
+  response_time_hours: { median: number | null; mean: number | null };
+  ai_assisted_share: number | null;
+  accepted_rate: number | null;
+  edited_rate: number | null;
+  discarded_rate: number | null;
+  mean_normalized_edit_distance: number | null;
+  satisfaction: {
+    all: SatisfactionFigures;
+    ai_assisted: SatisfactionFigures;
+    not_assisted: SatisfactionFigures;
+  };
+  agent_feedback: {
+    thumbs_up: number;
+    thumbs_down: number;
+    positive_share: number | null;
+    reasons: Record<string, number>;
+  };
+  volumes: {
+    by_channel: Record<string, number>;
+    by_intent: Record<string, number>;
+    by_service: Record<string, number>;
+  };
+}
+
+export type Granularity = "week" | "day";
+
+export interface OutcomeReport {
+  // from: first instant; to: end instant, exclusive (ISO 8601 UTC).
+  query: { from: string; to: string; service: string | null; granularity: Granularity };
+  total: OutcomeFigures;
+  by_service: Record<string, OutcomeFigures>;
+  periods: { start: string; figures: OutcomeFigures }[];
+}
