@@ -40,6 +40,26 @@ std::string SourcesToJson(const std::vector<DraftSource>& sources) {
 
 std::string StringListToJson(const std::vector<std::string>& values) { return json(values).dump(); }
 
+std::string ReasonsToText(const std::vector<FeedbackReason>& reasons) {
+  std::string out;
+  for (FeedbackReason r : reasons) {
+    if (!out.empty()) out += ',';
+    out += ToString(r);
+  }
+  return out;
+}
+
+std::vector<FeedbackReason> ReasonsFromText(std::string_view text) {
+  std::vector<FeedbackReason> out;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    FeedbackReason r;
+    if (ParseFeedbackReason(text.substr(0, comma), &r)) out.push_back(r);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  return out;
+}
+
 Status ParseDocumentJson(std::string_view breadcrumb, std::string_view sections,
                          std::string_view links, KnowledgeDocument* doc) {
   try {

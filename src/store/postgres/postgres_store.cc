@@ -172,27 +172,6 @@ CREATE INDEX decisions_decided ON decisions(decided_at);
 )sql",
 };
 
-// Comma-separated reason codes (the codes contain no comma); unknown codes are skipped on read.
-std::string ReasonsToText(const std::vector<FeedbackReason>& reasons) {
-  std::string out;
-  for (FeedbackReason r : reasons) {
-    if (!out.empty()) out += ',';
-    out += ToString(r);
-  }
-  return out;
-}
-
-std::vector<FeedbackReason> ReasonsFromText(std::string_view text) {
-  std::vector<FeedbackReason> out;
-  while (!text.empty()) {
-    const size_t comma = text.find(',');
-    FeedbackReason r;
-    if (ParseFeedbackReason(text.substr(0, comma), &r)) out.push_back(r);
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-  }
-  return out;
-}
-
 // Documents are read by pages of this many rows in ForEachDocument.
 constexpr int kDocumentPage = 200;
 
@@ -1417,7 +1396,7 @@ Result<int64_t> PostgresStore::SaveDraftFeedback(const DraftFeedback& fb) {
                   .Add(fb.draft_id)
                   .Add(fb.agent)
                   .Add(int64_t{fb.thumbs_up ? 1 : 0})
-                  .Add(ReasonsToText(fb.reasons))
+                  .Add(store::ReasonsToText(fb.reasons))
                   .Add(fb.comment)
                   .Add(fb.created_at_ms)));
   if (r.size() == 0) return NotFound("unknown draft");
@@ -1441,7 +1420,7 @@ Result<std::vector<DraftFeedback>> PostgresStore::ListDraftFeedback(const Outcom
     fb.message_id = r.Int(i, 2);
     fb.agent = r.Text(i, 3);
     fb.thumbs_up = r.Int(i, 4) != 0;
-    fb.reasons = ReasonsFromText(r.Text(i, 5));
+    fb.reasons = store::ReasonsFromText(r.Text(i, 5));
     fb.comment = r.Text(i, 6);
     fb.created_at_ms = r.Int(i, 7);
     out.push_back(std::move(fb));

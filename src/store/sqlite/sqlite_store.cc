@@ -3,14 +3,13 @@
 #include <sqlite3.h>
 
 #include <array>
-#include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
 
+#include "store/codec/json_columns.h"
+
 namespace plume {
 namespace {
-
-using json = nlohmann::json;
 
 // Migrations: append only. Never edit a migration that has shipped.
 constexpr std::array<std::string_view, 3> kMigrations = {
@@ -160,27 +159,6 @@ CREATE INDEX decisions_decided ON decisions(decided_at);
 )sql",
 };
 
-// Comma-separated reason codes (the codes contain no comma); unknown codes are skipped on read.
-std::string ReasonsToText(const std::vector<FeedbackReason>& reasons) {
-  std::string out;
-  for (FeedbackReason r : reasons) {
-    if (!out.empty()) out += ',';
-    out += ToString(r);
-  }
-  return out;
-}
-
-std::vector<FeedbackReason> ReasonsFromText(std::string_view text) {
-  std::vector<FeedbackReason> out;
-  while (!text.empty()) {
-    const size_t comma = text.find(',');
-    FeedbackReason r;
-    if (ParseFeedbackReason(text.substr(0, comma), &r)) out.push_back(r);
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-  }
-  return out;
-}
-
 Status SqliteError(sqlite3* db, std::string_view what) {
   int code = sqlite3_errcode(db);
   std::string msg = std::string(what) + ": " + sqlite3_errmsg(db);
@@ -279,38 +257,6 @@ Status InTransaction(sqlite3* db, Fn fn) {
   return Exec(db, "COMMIT");
 }
 
-json SectionsToJson(const std::vector<DocumentSection>& sections) {
-  json a = json::array();
-  for (const auto& s : sections) a.push_back({{"path", s.path}, {"text", s.text}});
-  return a;
-}
-
-json LinksToJson(const std::vector<DocumentLink>& links) {
-  json a = json::array();
-  for (const auto& l : links) {
-    a.push_back(
-        {{"kind", l.kind}, {"title", l.title}, {"url", l.url}, {"ref", l.ref}, {"note", l.note}});
-  }
-  return a;
-}
-
-json BreadcrumbToJson(const std::vector<BreadcrumbEntry>& b) {
-  json a = json::array();
-  for (const auto& e : b) a.push_back({{"id", e.id}, {"label", e.label}});
-  return a;
-}
-
-json SourcesToJson(const std::vector<DraftSource>& sources) {
-  json a = json::array();
-  for (const auto& s : sources) {
-    a.push_back({{"document_id", s.document_id},
-                 {"title", s.title},
-                 {"url", s.url},
-                 {"source_date", s.source_date}});
-  }
-  return a;
-}
-
 constexpr std::string_view kDocumentColumns =
     "id, fiche_id, source, kind, type, audience, title, description, url, subject, breadcrumb, "
     "introduction, sections, links, source_date, content_hash, status, ingested_at, updated_at";
@@ -333,22 +279,7 @@ Result<KnowledgeDocument> DocumentFromRow(const Stmt& st) {
   d.status = st.Text(16) == "withdrawn" ? DocumentStatus::kWithdrawn : DocumentStatus::kActive;
   d.ingested_at_ms = st.Int(17);
   d.updated_at_ms = st.Int(18);
-  try {
-    for (const auto& e : json::parse(st.Text(10))) {
-      d.breadcrumb.push_back({e.at("id").get<std::string>(), e.at("label").get<std::string>()});
-    }
-    for (const auto& e : json::parse(st.Text(12))) {
-      d.sections.push_back(
-          {e.at("path").get<std::vector<std::string>>(), e.at("text").get<std::string>()});
-    }
-    for (const auto& e : json::parse(st.Text(13))) {
-      d.links.push_back({e.at("kind").get<std::string>(), e.at("title").get<std::string>(),
-                         e.at("url").get<std::string>(), e.at("ref").get<std::string>(),
-                         e.at("note").get<std::string>()});
-    }
-  } catch (const json::exception& e) {
-    return DataLoss("document " + d.id + ": corrupt JSON column: " + e.what());
-  }
+  PLUME_RETURN_IF_ERROR(store::ParseDocumentJson(st.Text(10), st.Text(12), st.Text(13), &d));
   return d;
 }
 
@@ -386,15 +317,7 @@ Result<Draft> DraftFromRow(const Stmt& st) {
   d.text = st.Text(5);
   d.created_at_ms = st.Int(8);
   d.latency_ms = st.Int(9);
-  try {
-    for (const auto& e : json::parse(st.Text(6))) {
-      d.sources.push_back({e.at("document_id").get<std::string>(), e.at("title").get<std::string>(),
-                           e.at("url").get<std::string>(), e.at("source_date").get<std::string>()});
-    }
-    d.warnings = json::parse(st.Text(7)).get<std::vector<std::string>>();
-  } catch (const json::exception& e) {
-    return DataLoss("draft " + std::to_string(d.id) + ": corrupt JSON column: " + e.what());
-  }
+  PLUME_RETURN_IF_ERROR(store::ParseDraftJson(st.Text(6), st.Text(7), &d));
   return d;
 }
 
@@ -524,10 +447,10 @@ Result<UpsertStats> SqliteStore::UpsertDocuments(const std::vector<KnowledgeDocu
           .Bind(8, d.description)
           .Bind(9, d.url)
           .Bind(10, d.subject)
-          .Bind(11, BreadcrumbToJson(d.breadcrumb).dump())
+          .Bind(11, store::BreadcrumbToJson(d.breadcrumb))
           .Bind(12, d.introduction)
-          .Bind(13, SectionsToJson(d.sections).dump())
-          .Bind(14, LinksToJson(d.links).dump())
+          .Bind(13, store::SectionsToJson(d.sections))
+          .Bind(14, store::LinksToJson(d.links))
           .Bind(15, d.source_date)
           .Bind(16, d.content_hash)
           .Bind(17, now_ms)
@@ -724,8 +647,8 @@ Result<int64_t> SqliteStore::CreateDraft(const Draft& d) {
       .Bind(3, d.engine_version)
       .Bind(4, d.prompt_version)
       .Bind(5, d.text)
-      .Bind(6, SourcesToJson(d.sources).dump())
-      .Bind(7, json(d.warnings).dump())
+      .Bind(6, store::SourcesToJson(d.sources))
+      .Bind(7, store::StringListToJson(d.warnings))
       .Bind(8, d.created_at_ms)
       .Bind(9, d.latency_ms);
   PLUME_RETURN_IF_ERROR(st.Run());
@@ -838,7 +761,7 @@ Result<int64_t> InsertAudit(sqlite3* db, const AuditEntry& e) {
     st.BindNull(6);
   st.Bind(7, e.engine)
       .Bind(8, e.prompt_version)
-      .Bind(9, json(e.sources).dump())
+      .Bind(9, store::StringListToJson(e.sources))
       .Bind(10, e.decision)
       .Bind(11, e.final_text)
       .Bind(12, e.detail);
@@ -876,11 +799,8 @@ Result<AuditEntry> AuditFromRow(const Stmt& st) {
   if (!st.IsNull(6)) e.draft_id = st.Int(6);
   e.engine = st.Text(7);
   e.prompt_version = st.Text(8);
-  try {
-    e.sources = json::parse(st.Text(9)).get<std::vector<std::string>>();
-  } catch (const json::exception& ex) {
-    return DataLoss("audit " + std::to_string(e.id) + ": corrupt sources: " + ex.what());
-  }
+  PLUME_ASSIGN_OR_RETURN(e.sources,
+                         store::ParseStringList(st.Text(9), "audit " + std::to_string(e.id)));
   e.decision = st.Text(10);
   e.final_text = st.Text(11);
   e.detail = st.Text(12);
@@ -1264,7 +1184,7 @@ Result<int64_t> SqliteStore::SaveDraftFeedback(const DraftFeedback& fb) {
       .Bind(2, message_id)
       .Bind(3, fb.agent)
       .Bind(4, int64_t{fb.thumbs_up ? 1 : 0})
-      .Bind(5, ReasonsToText(fb.reasons))
+      .Bind(5, store::ReasonsToText(fb.reasons))
       .Bind(6, fb.comment)
       .Bind(7, fb.created_at_ms);
   if (!st.Step(&s)) return s.ok() ? Internal("upsert returned no id") : s;
@@ -1291,7 +1211,7 @@ Result<std::vector<DraftFeedback>> SqliteStore::ListDraftFeedback(const OutcomeR
     fb.message_id = st.Int(2);
     fb.agent = st.Text(3);
     fb.thumbs_up = st.Int(4) != 0;
-    fb.reasons = ReasonsFromText(st.Text(5));
+    fb.reasons = store::ReasonsFromText(st.Text(5));
     fb.comment = st.Text(6);
     fb.created_at_ms = st.Int(7);
     out.push_back(std::move(fb));
