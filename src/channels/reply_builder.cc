@@ -33,32 +33,6 @@ bool ValidMessageId(const std::string& id) {
   return true;
 }
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string TextToHtml(std::string_view text, const std::string& url) {
   std::string html =
       "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"></head><body>\n";
@@ -77,13 +51,13 @@ std::string TextToHtml(std::string_view text, const std::string& url) {
       flush();
     } else {
       if (!paragraph.empty()) paragraph += "<br>\n";
-      paragraph += HtmlEscape(line);
+      paragraph += util::HtmlEscape(line);
     }
     start = nl + 1;
   }
   flush();
   if (!url.empty()) {
-    html += "<p>Votre avis nous intéresse : <a href=\"" + HtmlEscape(url) +
+    html += "<p>Votre avis nous intéresse : <a href=\"" + util::HtmlEscape(url) +
             "\">donnez votre avis sur cette réponse</a>.</p>\n";
   }
   return html + "</body></html>\n";

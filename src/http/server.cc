@@ -349,33 +349,6 @@ std::string LoggedPath(const std::string& path) {
   return path;
 }
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // Decodes application/x-www-form-urlencoded text ('+' is a space, %XX a byte).
 std::string FormDecode(std::string_view v) {
   std::string out;
@@ -432,7 +405,7 @@ std::string SatisfactionForm(const std::string& token, const metrics::Satisfacti
   std::string html = "<h1>Votre avis sur la réponse reçue</h1>\n";
   if (!notice.empty())
     html += "<p role=\"status\"><strong>" + std::string(notice) + "</strong></p>\n";
-  html += "<form method=\"post\" action=\"/api/satisfaction/" + HtmlEscape(token) + "\">\n";
+  html += "<form method=\"post\" action=\"/api/satisfaction/" + util::HtmlEscape(token) + "\">\n";
   html +=
       "<fieldset><legend>Êtes-vous satisfait(e) de la réponse ? (1 : pas du tout, 5 : très "
       "satisfait)</legend>\n";
@@ -451,7 +424,7 @@ std::string SatisfactionForm(const std::string& token, const metrics::Satisfacti
   html +=
       "</fieldset>\n<p><label for=\"comment\">Commentaire (facultatif, 2 000 caractères au "
       "plus)</label><br>\n<textarea id=\"comment\" name=\"comment\" maxlength=\"2000\">";
-  if (view.rating) html += HtmlEscape(view.rating->comment);
+  if (view.rating) html += util::HtmlEscape(view.rating->comment);
   html +=
       "</textarea></p>\n<p class=\"note\">Ne donnez pas d'informations personnelles. Vous "
       "pourrez modifier votre avis jusqu'au " +
@@ -1319,7 +1292,7 @@ void Server::Impl::OutcomeRoutes() {
                                                 "plus tard."
                                               : view.status().message();
       res.set_content(
-          SatisfactionPage("Avis", "<h1>Votre avis</h1>\n<p>" + HtmlEscape(message) + "</p>"),
+          SatisfactionPage("Avis", "<h1>Votre avis</h1>\n<p>" + util::HtmlEscape(message) + "</p>"),
           "text/html; charset=utf-8");
       return;
     }
@@ -1383,7 +1356,7 @@ void Server::Impl::OutcomeRoutes() {
       const std::string message =
           res.status == 503 ? "Service momentanément indisponible." : rated.status().message();
       res.set_content(
-          SatisfactionPage("Avis", "<h1>Votre avis</h1>\n<p>" + HtmlEscape(message) + "</p>"),
+          SatisfactionPage("Avis", "<h1>Votre avis</h1>\n<p>" + util::HtmlEscape(message) + "</p>"),
           "text/html; charset=utf-8");
       return;
     }

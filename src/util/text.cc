@@ -219,6 +219,33 @@ std::string ToLowerFrench(std::string_view text) {
   });
 }
 
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 std::string FoldAccents(std::string_view text) {
   return MapCodePoints(text, [](char32_t cp, std::string* out) {
     switch (cp) {

@@ -46,6 +46,9 @@ std::string ToLowerFrench(std::string_view text);
 // ÿ (U+00FF); other code points, and lower-case ones, are returned unchanged.
 char32_t LowerLatinExtendedA(char32_t cp);
 
+// Escapes & < > " ' for HTML text and attribute values.
+std::string HtmlEscape(std::string_view text);
+
 // Removes French diacritics from lower-case text (é -> e, œ -> oe, ç -> c).
 std::string FoldAccents(std::string_view text);
 

@@ -117,3 +117,8 @@ TEST(TextTest, LowerCasesLatinExtendedAPairs) {
   EXPECT_EQ(plume::util::ToLowerFrench("ŸVES ŒUVRE ĹĽŃŽ Ā"), "ÿves œuvre ĺľńž ā");
   EXPECT_EQ(plume::util::ToLowerFrench("ÿ œ ž"), "ÿ œ ž");
 }
+
+TEST(TextTest, HtmlEscape) {
+  EXPECT_EQ(plume::util::HtmlEscape("<a href=\"x\">l'été & co</a>"),
+            "&lt;a href=&quot;x&quot;&gt;l&#39;été &amp; co&lt;/a&gt;");
+}
