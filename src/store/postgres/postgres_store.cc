@@ -21,7 +21,7 @@ namespace {
 // JSON columns are TEXT, not JSONB, so the stored bytes are exactly those written (JSONB would
 // reorder keys), which keeps a SQLite -> PostgreSQL copy verifiable byte for byte. Text keys use
 // the "C" collation so ORDER BY id is byte order, as in SQLite.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr auto kMigrations = std::to_array<std::string_view>({
     R"sql(
 CREATE TABLE documents (
   id TEXT COLLATE "C" PRIMARY KEY,
@@ -170,7 +170,7 @@ CREATE TABLE draft_feedback (
 CREATE INDEX draft_feedback_created ON draft_feedback(created_at);
 CREATE INDEX decisions_decided ON decisions(decided_at);
 )sql",
-};
+});
 
 // Documents are read by pages of this many rows in ForEachDocument.
 constexpr int kDocumentPage = 200;

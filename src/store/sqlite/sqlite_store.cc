@@ -12,7 +12,7 @@ namespace plume {
 namespace {
 
 // Migrations: append only. Never edit a migration that has shipped.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr auto kMigrations = std::to_array<std::string_view>({
     R"sql(
 CREATE TABLE documents (
   id TEXT PRIMARY KEY,
@@ -157,7 +157,7 @@ CREATE TABLE draft_feedback (
 CREATE INDEX draft_feedback_created ON draft_feedback(created_at);
 CREATE INDEX decisions_decided ON decisions(decided_at);
 )sql",
-};
+});
 
 Status SqliteError(sqlite3* db, std::string_view what) {
   int code = sqlite3_errcode(db);
