@@ -15,6 +15,7 @@ PACKAGES=(
   libfasttext-dev libtomlplusplus-dev libkainjow-mustache-dev
   chromium
   hunspell-fr-comprehensive
+  nginx-light wrk
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -4,14 +4,12 @@
 # with a bearer token. GET /api/health (no database read, no auth) is the in-run baseline: report
 # the API figures as ratios to it.
 #
-# Usage: bench/http/run.sh [PLUME_BINARY] [INDEX_DIR]
+# Usage: bench/http/run.sh [PLUME_BINARY]
 #   PLUME_BINARY  default build/release/apps/plume
-#   INDEX_DIR     an existing Xapian index (default var/index); built with `kb ingest` if absent
 # Env: MESSAGES (100000), DURATION (10s), THREADS (2), CONNECTIONS (32), PORT (18480)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PLUME=${1:-build/release/apps/plume}
-INDEX=${2:-var/index}
 MESSAGES=${MESSAGES:-100000}
 DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
@@ -34,11 +32,10 @@ cleanup() {
 trap cleanup EXIT
 
 "$PLUME" --data-dir "$WORK" --quiet demo seed >/dev/null
-if [ -d "$INDEX" ]; then
-  ln -s "$(realpath "$INDEX")" "$WORK/index"
-else
-  "$PLUME" --data-dir "$WORK" --quiet kb ingest >/dev/null
-fi
+# The knowledge base goes into the bench store: a node keeps its local index in step with its
+# store (documents absent from the store are removed from the index), so an index built from
+# another store cannot be borrowed.
+"$PLUME" --data-dir "$WORK" --quiet kb ingest >/dev/null
 sqlite3 "$WORK/plume.db" <<SQL
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $MESSAGES)
 INSERT INTO messages (service, channel, sender_name, sender_email, subject, body, received_at,

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -157,6 +158,60 @@ BENCHMARK_CAPTURE(ListMessages50, sqlite, &Fixture::Sqlite)
     ->UseRealTime();
 BENCHMARK_CAPTURE(ListMessages50, postgres, &Fixture::Postgres)
     ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+
+// Several nodes (issue #8): a knowledge-base ingest batch, 500 documents of a few kB, every one
+// changed (new hash) in each iteration, so every row is rewritten.
+KnowledgeDocument SampleDocument(int i, int round) {
+  KnowledgeDocument d;
+  d.id = "particuliers/F" + std::to_string(i);
+  d.fiche_id = "F" + std::to_string(i);
+  d.source = "vdd";
+  d.kind = "F";
+  d.type = "Fiche d'information";
+  d.audience = "particuliers";
+  d.title = "Fiche numéro " + std::to_string(i);
+  d.description = "Résumé de la fiche " + std::to_string(i);
+  d.url = "https://www.service-public.fr/particuliers/vosdroits/F" + std::to_string(i);
+  d.introduction = std::string(300, 'i');
+  for (int s = 0; s < 4; ++s)
+    d.sections.push_back({{"Section " + std::to_string(s)}, std::string(600, 's')});
+  d.links = {{"service_en_ligne", "Démarche", "https://www.service-public.fr/R1", "R1", ""}};
+  d.breadcrumb = {{"N1", "Papiers"}};
+  d.source_date = "2024-01-01";
+  d.content_hash = "h" + std::to_string(i) + "-" + std::to_string(round);
+  return d;
+}
+
+void UpsertDocuments500(benchmark::State& state,
+                        const std::function<std::unique_ptr<Fixture>()>& make) {
+  auto f = make();
+  if (!f) {
+    state.SkipWithError("store unavailable (set PLUME_BENCH_PG_URL for PostgreSQL)");
+    return;
+  }
+  int round = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<KnowledgeDocument> batch;
+    for (int i = 0; i < 500; ++i) batch.push_back(SampleDocument(i, round));
+    ++round;
+    state.ResumeTiming();
+    auto stats = f->store().UpsertDocuments(batch, 1700000000000 + round);
+    if (!stats.ok() || stats->unchanged != 0) {
+      state.SkipWithError(stats.ok() ? "documents left unchanged"
+                                     : stats.status().ToString().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 500);
+}
+
+BENCHMARK_CAPTURE(UpsertDocuments500, sqlite, &Fixture::Sqlite)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(UpsertDocuments500, postgres, &Fixture::Postgres)
+    ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
 }  // namespace

@@ -20,6 +20,8 @@
 
 namespace plume {
 
+struct Message;  // plume/message.h
+
 inline constexpr std::string_view kToQualifyIntent = "a-qualifier";
 // Longest text accepted by Predict (callers routing long messages truncate first).
 inline constexpr size_t kMaxIntentTextBytes = 16 * 1024;
@@ -46,6 +48,18 @@ class IntentClassifier {
   virtual Result<IntentPrediction> Predict(std::string_view text, int k = 3) const = 0;
   // "fasttext v3", "bm25-vote5".
   virtual std::string Name() const = 0;
+};
+
+// Sets Message::intent and Message::queue of an arriving message before it is stored (issue #6).
+// Implementation: intent::StoreRouter (src/intent/routing_service.h), rules read from the Store.
+// The arrival paths (HTTP API, e-mail poll, imports) call it when one is configured.
+// Thread-safety: Route() may be called concurrently.
+class MessageRouter {
+ public:
+  virtual ~MessageRouter() = default;
+  // Errors: those of the rule store (kUnavailable...) and kInternal from the model; a text the
+  // model cannot read is not an error (the message goes to the qualification queue).
+  virtual Status Route(Message* message) const = 0;
 };
 
 }  // namespace plume

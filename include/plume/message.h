@@ -18,7 +18,7 @@ bool ParseMessageStatus(std::string_view text, MessageStatus* out);
 bool ParseChannel(std::string_view text, Channel* out);
 
 struct Message {
-  int64_t id = 0;  // assigned by the store
+  int64_t id = 0;       // assigned by the store
   std::string service;  // tenant: the team/administration that owns the message
   Channel channel = Channel::kApi;
   std::string sender_name;   // may be empty
@@ -29,6 +29,7 @@ struct Message {
   MessageStatus status = MessageStatus::kNew;
   std::string assigned_agent;  // empty when unassigned
   std::string intent;          // empty until classified
+  std::string queue;           // team queue chosen by the routing rules; empty until routed
 };
 
 struct DraftSource {
@@ -61,7 +62,7 @@ struct Decision {
   std::optional<int64_t> draft_id;  // empty when the agent wrote without a draft
   std::string agent;
   DecisionKind kind = DecisionKind::kAccepted;
-  std::string final_text;   // the reply actually sent; empty for kDiscarded
+  std::string final_text;     // the reply actually sent; empty for kDiscarded
   int64_t edit_distance = 0;  // characters between draft and final text (0 when accepted)
   int64_t decided_at_ms = 0;
 };
@@ -70,10 +71,11 @@ struct MessageFilter {
   std::optional<std::string> service;
   std::optional<MessageStatus> status;
   std::optional<Channel> channel;
+  std::optional<std::string> queue;
   std::optional<int64_t> received_from_ms;  // inclusive
   std::optional<int64_t> received_to_ms;    // exclusive
-  int64_t after_id = 0;  // keyset pagination: only ids greater than this
-  int limit = 50;        // 1..1000
+  int64_t after_id = 0;                     // keyset pagination: only ids greater than this
+  int limit = 50;                           // 1..1000
 };
 
 }  // namespace plume

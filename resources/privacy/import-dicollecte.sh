@@ -12,6 +12,13 @@ dic="${1:-/usr/share/hunspell/fr.dic}"
 [[ -r "$dic" ]] || { echo "missing $dic: apt-get install hunspell-fr-comprehensive" >&2; exit 1; }
 version="$(dpkg-query -W -f='${Version}' hunspell-fr-comprehensive 2>/dev/null || echo unknown)"
 
+# mawk (Debian's default awk) matches bytes: [[:lower:]] and [[:upper:]] miss accented letters,
+# which silently dropped every entry starting with "é", "É"... (école, état, Étienne). These
+# patterns spell the French accented letters out.
+lower_start='(word ~ /^[a-z]/ || word ~ /^(à|â|ä|ç|é|è|ê|ë|î|ï|ô|ö|ù|û|ü|ÿ|æ|œ)/)'
+upper_start='(word ~ /^[A-Z]/ || word ~ /^(À|Â|Ä|Ç|É|È|Ê|Ë|Î|Ï|Ô|Ö|Ù|Û|Ü|Ÿ|Æ|Œ)/)'
+has_lower='(word ~ /[a-z]/ || word ~ /(à|â|ä|ç|é|è|ê|ë|î|ï|ô|ö|ù|û|ü|ÿ|æ|œ)/)'
+
 emit() {  # emit FILE DESCRIPTION AWK_CONDITION
   local file="$1" description="$2" cond="$3"
   {
@@ -31,7 +38,7 @@ emit dicollecte_given_names.txt "Given names (po:prn)." '$0 ~ / po:prn/'
 emit dicollecte_surnames.txt "Family names (po:patr)." '$0 ~ / po:patr/'
 emit dicollecte_proper_nouns.txt \
   "Capitalised entries that are not person names (po:npr places and organisations, po:nom)." \
-  '$0 !~ / po:(prn|patr)/ && word ~ /^[[:upper:]]/ && word !~ /^[[:upper:]]+$/'
+  '$0 !~ / po:(prn|patr)/ && '"$upper_start"' && '"$has_lower"
 emit dicollecte_common_words.txt "Lower-case entries (stems of ordinary words)." \
-  'word ~ /^[[:lower:]]/ && length(word) >= 2'
+  "$lower_start"' && length(word) >= 2'
 wc -l "$here"/dicollecte_*.txt

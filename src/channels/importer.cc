@@ -554,6 +554,7 @@ Result<ImportReport> Importer::Import(ImportFormat format, std::string_view data
     m.subject = rec.subject;
     m.body = rec.body;
     m.received_at_ms = rec.received_at_ms.value_or(now);
+    if (router_ != nullptr) PLUME_RETURN_IF_ERROR(router_->Route(&m));
     auto id = store_->CreateMessage(m);
     if (!id.ok()) {
       if (id.status().code() != StatusCode::kInvalidArgument) return id.status();

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "plume/clock.h"
+#include "plume/intent.h"
 #include "plume/message.h"
 #include "plume/progress.h"
 #include "plume/status.h"
@@ -89,10 +90,14 @@ class Importer {
   // (records before it stay imported).
   Result<ImportReport> Import(ImportFormat format, std::string_view data,
                               const std::string& service, Progress* progress);
+  // Routes each imported message (intent and queue, issue #6) before it is stored; borrowed, may
+  // be null (messages then stay unrouted). A routing failure stops the import like a store one.
+  void set_router(const MessageRouter* router) { router_ = router; }
 
  private:
   Store* store_;
   const Clock* clock_;
+  const MessageRouter* router_ = nullptr;
 };
 
 }  // namespace plume::channels

@@ -50,6 +50,7 @@ Result<PollReport> MailPoller::PollOnce(int max_messages) {
       m.body = email->attachments.empty() ? "(message sans texte)" : "(pièces jointes seulement)";
     }
     m.received_at_ms = clock_->NowMillis();
+    if (router_ != nullptr) PLUME_RETURN_IF_ERROR(router_->Route(&m));
     PLUME_ASSIGN_OR_RETURN(int64_t id, store_->CreateMessage(m));
     if (repository_) {
       PLUME_RETURN_IF_ERROR(repository_->RecordInbound(service_, id, *email, parent));

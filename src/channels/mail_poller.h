@@ -18,13 +18,14 @@
 #include "channels/mail_transport.h"
 #include "channels/mime_parser.h"
 #include "plume/clock.h"
+#include "plume/intent.h"
 #include "plume/status.h"
 #include "plume/store.h"
 
 namespace plume::channels {
 
-// Threading ids and attachments of e-mail messages. The store must implement it (tables in the
-// lead's report); tests use MemoryMailRepository in tests/channels (a test helper).
+// Threading ids and attachments of e-mail messages; StoreMailRepository (store_mail_state.h)
+// implements it over the Store.
 class MailRepository {
  public:
   virtual ~MailRepository() = default;
@@ -53,9 +54,8 @@ class MailPoller {
  public:
   static constexpr const char* kRejectedKeyword = "$PlumeRejected";
 
-  // All pointers must outlive the poller; `repository` may be null until the store implements
-  // MailRepository: messages are then stored and flagged without duplicate detection or
-  // threading, and attachments are only counted. `service` is non-empty.
+  // All pointers must outlive the poller; `repository` may be null (then no duplicate detection,
+  // threading nor attachments: messages are only stored and flagged). `service` is non-empty.
   MailPoller(ImapMailbox* mailbox, Store* store, MailRepository* repository, const Clock* clock,
              std::string service, MimeLimits limits = {})
       : mailbox_(mailbox),
@@ -68,6 +68,9 @@ class MailPoller {
   // One pass over the unseen messages, at most `max_messages`. Errors: IMAP or store failures
   // (kUnavailable...); messages handled before the failure stay handled.
   Result<PollReport> PollOnce(int max_messages = 500);
+  // Routes each new message (intent and queue, issue #6) before it is stored; borrowed, may be
+  // null (messages then stay unrouted).
+  void set_router(const MessageRouter* router) { router_ = router; }
 
  private:
   ImapMailbox* mailbox_;
@@ -76,6 +79,7 @@ class MailPoller {
   const Clock* clock_;
   std::string service_;
   MimeLimits limits_;
+  const MessageRouter* router_ = nullptr;
 };
 
 }  // namespace plume::channels

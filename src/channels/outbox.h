@@ -2,12 +2,12 @@
 // it is sent, or waiting for its next attempt, or kFailed (permanent refusal or retries
 // exhausted) and then listed for an agent to act on.
 //
-// Persistence: `Outbox` is the interface the store must implement (see the lead's report for the
-// table); tests use the in-memory MemoryOutbox in tests/channels (a test helper, not a product
-// path). OutboxSender is not thread-safe; run one per process.
+// Persistence: `Outbox` is implemented over the Store by StoreOutbox (store_mail_state.h).
+// OutboxSender is not thread-safe; run one per process.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,8 +21,10 @@ enum class OutboxState { kPending, kSent, kFailed };
 std::string_view ToString(OutboxState s);
 
 struct OutboxEntry {
-  int64_t id = 0;              // assigned by the outbox
-  int64_t message_id = 0;      // the Plume message answered
+  int64_t id = 0;                      // assigned by the outbox
+  int64_t message_id = 0;              // the Plume message answered
+  std::string service;                 // read only: the message's service
+  std::optional<int64_t> decision_id;  // the agent's sending decision, when known
   std::string rfc_message_id;  // Message-ID of the built e-mail (threading of the next reply)
   std::string envelope_from;
   std::vector<std::string> recipients;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "cli/common.h"
+#include "metrics/llm_metrics.h"
 
 namespace plume::cli {
 
@@ -30,7 +31,7 @@ void AddDraftOptions(CLI::App& cmd, DraftArgs& args) {
 
 Result<std::unique_ptr<draft::DraftService>> OpenDraftService(
     const Context& ctx, const DraftArgs& args, Store& store, const Retriever& retriever,
-    const retrieval::StopWords& stop_words, const Clock& clock) {
+    const retrieval::StopWords& stop_words, const Clock& clock, metrics::Registry* registry) {
   draft::DraftServiceConfig c;
   c.resource_dir = ctx.resource_dir;
   c.prompt_version = args.prompt_version;
@@ -50,7 +51,16 @@ Result<std::unique_ptr<draft::DraftService>> OpenDraftService(
     c.llm = l;
     c.generative.model = args.llm_model;
   }
-  return draft::DraftService::Create(store, retriever, stop_words, clock, std::move(c));
+  std::unique_ptr<LlmClient> client;
+  if (c.llm) {
+    PLUME_ASSIGN_OR_RETURN(auto openai, llm::OpenAiClient::Create(*c.llm, &clock));
+    client = std::move(openai);
+    if (registry != nullptr) {
+      client = std::make_unique<metrics::MeteredLlmClient>(std::move(client), *registry, clock);
+    }
+  }
+  return draft::DraftService::CreateWithClient(store, retriever, stop_words, clock, std::move(c),
+                                               std::move(client));
 }
 
 Result<std::unique_ptr<DraftingStack>> OpenDraftingStack(const Context& ctx,
@@ -62,7 +72,7 @@ Result<std::unique_ptr<DraftingStack>> OpenDraftingStack(const Context& ctx,
   PLUME_ASSIGN_OR_RETURN(stack->retriever, OpenRetriever(ctx));
   PLUME_ASSIGN_OR_RETURN(stack->drafter,
                          OpenDraftService(ctx, args, *stack->store, *stack->retriever,
-                                          *stack->stop_words, stack->clock));
+                                          *stack->stop_words, stack->clock, &stack->registry));
   return stack;
 }
 

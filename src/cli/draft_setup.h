@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "draft/draft_service.h"
+#include "metrics/prometheus.h"
 #include "plume/clock.h"
 #include "plume/retriever.h"
 #include "plume/store.h"
@@ -37,6 +38,8 @@ struct DraftingStack {
   std::unique_ptr<retrieval::StopWords> stop_words;
   std::unique_ptr<retrieval::Bm25Retriever> retriever;
   SystemClock clock;
+  // Metrics of the LLM calls (plume_llm_*); `plume serve` exposes it on GET /metrics.
+  metrics::Registry registry;
   std::unique_ptr<draft::DraftService> drafter;
 };
 
@@ -44,9 +47,11 @@ struct DraftingStack {
 // OpenConfiguredStore, LoadStopWords, OpenRetriever and DraftService::Create.
 Result<std::unique_ptr<DraftingStack>> OpenDraftingStack(const Context& ctx, const DraftArgs& args);
 
-// Errors: those of DraftService::Create.
+// When a model is configured and `registry` is not null, the LLM client is metered into it
+// (metrics/llm_metrics.h). Errors: those of OpenAiClient::Create and DraftService::Create.
 Result<std::unique_ptr<draft::DraftService>> OpenDraftService(
     const Context& ctx, const DraftArgs& args, Store& store, const Retriever& retriever,
-    const retrieval::StopWords& stop_words, const Clock& clock);
+    const retrieval::StopWords& stop_words, const Clock& clock,
+    metrics::Registry* registry = nullptr);
 
 }  // namespace plume::cli

@@ -16,7 +16,9 @@
 #include "intent/evaluation.h"
 #include "intent/fasttext_classifier.h"
 #include "intent/model_registry.h"
+#include "intent/model_store.h"
 #include "intent/router.h"
+#include "intent/routing_service.h"
 #include "intent/taxonomy.h"
 #include "plume/clock.h"
 #include "util/files.h"
@@ -93,6 +95,14 @@ Result<intent::Dataset> BuildDataset(const Context& ctx, const DataArgs& args,
     intent::ModelRegistry registry(IntentRoot(ctx));
     PLUME_ASSIGN_OR_RETURN(auto corr,
                            intent::LoadCorrections(registry.CorrectionsPath(), taxonomy, &skipped));
+    // Agents' corrections made in the web interface (POST /api/messages/{id}/intent).
+    if (store != nullptr) {
+      PLUME_ASSIGN_OR_RETURN(auto stored, intent::LoadStoreCorrections(*store, taxonomy, &skipped));
+      corr.insert(corr.end(), stored.begin(), stored.end());
+    }
+    if (skipped > 0) {
+      fmt::print("{} correction(s) ignorée(s) : intention absente de la taxonomie.\n", skipped);
+    }
     stats.corrections = static_cast<int64_t>(corr.size());
     sources.push_back(std::move(corr));
   }
@@ -143,12 +153,10 @@ intent::IntentPredictFn FastTextFn(const intent::FastTextClassifier& clf) {
 int RunTrain(const Context& ctx, const IntentArgs& args) {
   auto taxonomy = LoadTaxonomy(ctx);
   if (!taxonomy.ok()) return ReportFailure(taxonomy.status());
-  std::unique_ptr<Store> store;
-  if (!args.data.no_fiches) {
-    auto s = OpenConfiguredStore(ctx);
-    if (!s.ok()) return ReportFailure(s.status());
-    store = std::move(s).value();
-  }
+  // The store gives the fiches, the agents' corrections, and receives the new model.
+  auto opened = OpenConfiguredStore(ctx);
+  if (!opened.ok()) return ReportFailure(opened.status());
+  std::unique_ptr<Store> store = std::move(opened).value();
   auto ds = BuildDataset(ctx, args.data, *taxonomy, store.get());
   if (!ds.ok()) return ReportFailure(ds.status());
   PrintDatasetStats(*ds);
@@ -194,6 +202,13 @@ int RunTrain(const Context& ctx, const IntentArgs& args) {
         "Attention : la version {} reste active (épinglée) ; « plume intent use {} » pour "
         "activer la nouvelle.\n",
         pinned, added->version);
+  } else {
+    Status published = intent::PublishModel(*store, registry, *added, clock.NowMillis());
+    if (!published.ok()) return ReportFailure(published);
+    fmt::print(
+        "Version {} publiée dans la base : active pour tous les nœuds à leur prochain "
+        "démarrage.\n",
+        added->version);
   }
   if (!args.json_out.empty()) {
     Status w = util::WriteFileAtomic(args.json_out, intent::ManifestToJson(*added));
@@ -322,13 +337,27 @@ int RunModels(const Context& ctx) {
   return 0;
 }
 
+// Makes the registry's active version the store's active model too (every node).
+int PublishActive(const Context& ctx, const intent::ModelRegistry& registry) {
+  auto active = registry.Active();
+  if (!active.ok()) return ReportFailure(active.status());
+  auto store = OpenConfiguredStore(ctx);
+  if (!store.ok()) return ReportFailure(store.status());
+  SystemClock clock;
+  Status s = intent::PublishModel(**store, registry, *active, clock.NowMillis());
+  if (!s.ok()) return ReportFailure(s);
+  fmt::print("Version {} active dans la base (tous les nœuds, au prochain démarrage).\n",
+             active->version);
+  return 0;
+}
+
 int RunUse(const Context& ctx, const std::string& which) {
   intent::ModelRegistry registry(IntentRoot(ctx));
   if (which == "latest") {
     Status s = registry.UseLatest();
     if (!s.ok()) return ReportFailure(s);
     fmt::print("La version la plus récente sera utilisée.\n");
-    return 0;
+    return PublishActive(ctx, registry);
   }
   int64_t v = 0;
   try {
@@ -342,7 +371,7 @@ int RunUse(const Context& ctx, const std::string& which) {
   Status s = registry.Use(v);
   if (!s.ok()) return ReportFailure(s);
   fmt::print("Version {} active.\n", v);
-  return 0;
+  return PublishActive(ctx, registry);
 }
 
 int RunCorrect(const Context& ctx, const IntentArgs& args) {
@@ -372,10 +401,44 @@ int RunRoutingCheck(const Context& ctx, const IntentArgs& args) {
   return 0;
 }
 
-int RunRoute(const Context& ctx, const IntentArgs& args) {
+// Imports a TOML rules file into the store (bootstrapping the rules admins then edit on the web).
+int RunRoutingImport(const Context& ctx, const IntentArgs& args) {
   auto taxonomy = LoadTaxonomy(ctx);
   if (!taxonomy.ok()) return ReportFailure(taxonomy.status());
   auto config = intent::LoadRoutingConfig(RoutingPath(ctx, args), *taxonomy);
+  if (!config.ok()) return ReportFailure(config.status());
+  RoutingRuleSet rules = intent::RuleSetFromConfig(*config);
+  if (Status s = intent::ValidateRuleSet(rules, *taxonomy); !s.ok()) return ReportFailure(s);
+  auto store = OpenConfiguredStore(ctx);
+  if (!store.ok()) return ReportFailure(store.status());
+  SystemClock clock;
+  AuditEntry audit;
+  audit.at_ms = clock.NowMillis();
+  audit.agent = "plume intent routing-import";
+  audit.action = "routing_rules_updated";
+  audit.detail = RoutingPath(ctx, args);
+  if (Status s = (*store)->ReplaceRoutingRules(rules, audit); !s.ok()) return ReportFailure(s);
+  fmt::print(
+      "{} règle(s) et {} service(s) enregistrés dans la base (elles remplacent les "
+      "précédentes).\n",
+      rules.rules.size(), rules.services.size());
+  return 0;
+}
+
+int RunRoute(const Context& ctx, const IntentArgs& args) {
+  auto taxonomy = LoadTaxonomy(ctx);
+  if (!taxonomy.ok()) return ReportFailure(taxonomy.status());
+  // Rules of the TOML file given with --routing, else those of the store.
+  Result<intent::RoutingConfig> config = InvalidArgument("");
+  if (!args.routing.empty()) {
+    config = intent::LoadRoutingConfig(args.routing, *taxonomy);
+  } else if (auto store = OpenConfiguredStore(ctx); !store.ok()) {
+    config = store.status();
+  } else if (auto rules = (*store)->GetRoutingRules(); !rules.ok()) {
+    config = rules.status();
+  } else {
+    config = intent::ConfigFromRuleSet(*rules);
+  }
   if (!config.ok()) return ReportFailure(config.status());
   intent::ModelRegistry registry(IntentRoot(ctx));
   auto manifest = SelectModel(registry, args.version);
@@ -469,7 +532,8 @@ void RegisterIntentCommands(CLI::App& app, Context& ctx) {
   route->add_option("text", args->text, "Corps du message, ou -")->required();
   route->add_option("--service", args->service, "Service destinataire");
   route->add_option("--subject", args->subject, "Objet du message");
-  route->add_option("--routing", args->routing, "Règles (défaut : <data-dir>/routing.toml)");
+  route->add_option("--routing", args->routing,
+                    "Fichier de règles TOML (défaut : celles de la base)");
   route->add_option("--version", args->version, "Version du modèle (défaut : active)");
   route->add_option("--threshold", args->threshold, "Seuil (défaut : celui du modèle)");
   route->callback([&ctx, args] { ctx.exit_code = RunRoute(ctx, *args); });
@@ -478,6 +542,12 @@ void RegisterIntentCommands(CLI::App& app, Context& ctx) {
       intent->add_subcommand("routing-check", "Valide un fichier de règles de routage");
   check->add_option("file", args->routing, "Fichier (défaut : <data-dir>/routing.toml)");
   check->callback([&ctx, args] { ctx.exit_code = RunRoutingCheck(ctx, *args); });
-}
+
+  CLI::App* import = intent->add_subcommand(
+      "routing-import", "Enregistre un fichier de règles TOML dans la base (remplace les règles)");
+  import->add_option("file", args->routing, "Fichier (défaut : <data-dir>/routing.toml)");
+  import->callback([&ctx, args] { ctx.exit_code = RunRoutingImport(ctx, *args);
+});
+}  // namespace plume::cli
 
 }  // namespace plume::cli

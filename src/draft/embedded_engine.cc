@@ -5,6 +5,7 @@
 
 #include "draft/grounding_guard.h"
 #include "draft/reply_frame.h"
+#include "draft/stored_templates.h"
 #include "plume/drafter.h"
 #include "util/text.h"
 
@@ -203,18 +204,24 @@ Result<Draft> EmbeddedEngine::Generate(const Message& message) const {
     PLUME_ASSIGN_OR_RETURN(text, TemplateLibrary::Render(ask ? *ask : templates_.frame(), slots));
   } else {
     const RetrievedSource& best = found[0];
-    PLUME_ASSIGN_OR_RETURN(slots.corps, Body(message, terms, best));
-    slots.titre_fiche = best.doc.title;
-    slots.url_fiche = best.doc.url;
-    slots.date_fiche = FrenchDate(best.doc.source_date);
-    AddDocumentLinks(best.doc, 3, &slots);
-    std::vector<const RetrievedSource*> cited = {&best};
-    if (found.size() > 1 && found[1].doc.fiche_id != best.doc.fiche_id &&
-        found[1].hit.score >= options_.second_source_ratio * best.hit.score) {
-      cited.push_back(&found[1]);
-    }
-    for (const RetrievedSource* s : cited) {
-      CiteDocument(s->doc, clock_.NowMillis(), agency_, &slots, &allowed, &draft);
+    // An approved réponse type of the service (stored_templates.h) first, else the files'.
+    PLUME_ASSIGN_OR_RETURN(bool from_store,
+                           ApplyStoredTemplate(store_, message, found, agency_, clock_.NowMillis(),
+                                               &slots, &allowed, &draft));
+    if (!from_store) {
+      PLUME_ASSIGN_OR_RETURN(slots.corps, Body(message, terms, best));
+      slots.titre_fiche = best.doc.title;
+      slots.url_fiche = best.doc.url;
+      slots.date_fiche = FrenchDate(best.doc.source_date);
+      AddDocumentLinks(best.doc, 3, &slots);
+      std::vector<const RetrievedSource*> cited = {&best};
+      if (found.size() > 1 && found[1].doc.fiche_id != best.doc.fiche_id &&
+          found[1].hit.score >= options_.second_source_ratio * best.hit.score) {
+        cited.push_back(&found[1]);
+      }
+      for (const RetrievedSource* s : cited) {
+        CiteDocument(s->doc, clock_.NowMillis(), agency_, &slots, &allowed, &draft);
+      }
     }
     if (coverage < options_.low_coverage) draft.warnings.push_back(LowConfidenceWarning(best.doc));
     PLUME_ASSIGN_OR_RETURN(text, TemplateLibrary::Render(templates_.frame(), slots));

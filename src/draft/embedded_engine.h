@@ -2,6 +2,9 @@
 // validated reply templates.
 //
 // For a message it retrieves the most relevant fiches, then
+//   - uses an approved réponse type of the message's service from the store when one cites the
+//     best fiche (stored_templates.h: its documents become the sources, engine_version gets
+//     "+template:<id>" and a warning names it);
 //   - renders the réponse type matching the best fiche (TemplateLibrary::ForDocument) with the
 //     fiche's relevant sections, or else composes the body from the fiche's summary and the
 //     sentences that share the most terms with the message (lists kept whole);

@@ -31,6 +31,7 @@ ReplySlots FrameSlots(const Message& message, const AgencyProfile& agency) {
   ReplySlots slots;
   slots.appel = to.Appellation();
   slots.civilite = to.ClosingCivility();
+  slots.nom = to.surname;
   slots.objet = util::NormalizeSpace(message.subject);
   slots.signature = agency.signature;
   slots.service = agency.name;

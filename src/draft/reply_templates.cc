@@ -34,6 +34,7 @@ mst::data ToData(const ReplySlots& s) {
   mst::data d;
   d.set("appel", Text(s.appel));
   d.set("civilite", Text(s.civilite));
+  d.set("nom", Text(s.nom));
   d.set("objet", Text(s.objet));
   d.set("titre_fiche", Text(s.titre_fiche));
   d.set("url_fiche", Text(s.url_fiche));

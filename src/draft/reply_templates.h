@@ -42,6 +42,7 @@ struct ReplySlots {
   std::string
       appel;  // "Madame Martin" or empty (greeting "Bonjour{{#appel}} {{appel}}{{/appel}},")
   std::string civilite;  // "Madame" / "Monsieur" / "Madame, Monsieur" (closing formula)
+  std::string nom;       // the citizen's surname when known ("Martin"), else empty
   std::string objet;     // the message's subject, may be empty
   std::string titre_fiche;
   std::string url_fiche;

@@ -170,7 +170,8 @@ json MessageJson(const Message& m) {
           {"received_at", FormatIsoUtc(m.received_at_ms)},
           {"status", ToString(m.status)},
           {"assigned_agent", m.assigned_agent},
-          {"intent", m.intent}};
+          {"intent", m.intent},
+          {"queue", m.queue}};
 }
 
 json DraftJson(const Draft& d) {

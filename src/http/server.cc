@@ -58,12 +58,23 @@ std::string RouteLabel(const std::string& method, std::string_view path) {
                                                    "/api/audit",
                                                    "/api/admin/agents",
                                                    "/api/admin/tokens",
+                                                   "/api/admin/routing",
+                                                   "/api/intents",
+                                                   "/api/messages/{id}/intent",
                                                    "/api/search",
                                                    "/api/documents/{audience}/{id}",
                                                    "/api/metrics/outcomes",
                                                    "/api/metrics/outcomes.csv",
                                                    "/api/satisfaction/{token}",
                                                    "/avis/{token}",
+                                                   "/api/v1/feedback",
+                                                   "/api/outbox",
+                                                   "/api/outbox/{id}/retry",
+                                                   "/api/messages/{id}/attachments/{aid}",
+                                                   "/api/decisions/{id}/template-candidate",
+                                                   "/api/templates",
+                                                   "/api/templates/{id}/approve",
+                                                   "/api/templates/{id}/reject",
                                                    "/metrics"};
   auto segments = [](std::string_view p) {
     std::vector<std::string_view> out;
@@ -248,7 +259,9 @@ void Server::Impl::Routes() {
     auto docs = store.CountDocuments(false);
     if (!version.ok()) return SendStoreError(res, version.status());
     if (!docs.ok()) return SendStoreError(res, docs.status());
-    SendJson(res, 200, {{"status", "ok"}, {"knowledge_version", *version}, {"documents", *docs}});
+    json body = {{"status", "ok"}, {"knowledge_version", *version}, {"documents", *docs}};
+    if (options.index_version) body["index_version"] = options.index_version();
+    SendJson(res, 200, body);
   });
   server.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(OpenApiDocument(), "application/json; charset=utf-8");
@@ -260,6 +273,10 @@ void Server::Impl::Routes() {
   AdminRoutes();
   KnowledgeRoutes();
   OutcomeRoutes();
+  MailRoutes();
+  FeedbackRoutes();
+  TemplateRoutes();
+  RoutingRoutes();
   StaticRoutes();
 }
 
@@ -331,6 +348,10 @@ void Server::Impl::HandleListMessages(const httplib::Request& req, httplib::Resp
       return SendError(res, BadArgument("Canal inconnu (api, web_form, feedback, email, import)."));
     }
     f.channel = ch;
+  }
+  if (req.has_param("queue")) {  // routing queue (issue #6)
+    f.queue = req.get_param_value("queue");
+    if (!RequireShort(*f.queue, "queue", res)) return;
   }
   for (const char* key : {"from", "to"}) {
     if (!req.has_param(key)) continue;
@@ -409,17 +430,22 @@ void Server::Impl::HandleCreateMessage(const httplib::Request& req, httplib::Res
   if (!CanSee(*p, m.service)) {
     return SendError(res, Forbidden("Impossible de créer un message dans un autre service."));
   }
-  if (options.intent_classifier) {
-    std::string text = m.subject.empty() ? m.body : m.subject + "\n" + m.body;
+  if (Status s = StoreIncomingMessage(&m); !s.ok()) return SendStoreError(res, s);
+  SendJson(res, 201, {{"message", MessageJson(m)}});
+}
+
+Status Server::Impl::StoreIncomingMessage(Message* m) {
+  if (options.router != nullptr) {
+    PLUME_RETURN_IF_ERROR(options.router->Route(m));
+  } else if (options.intent_classifier) {
+    std::string text = m->subject.empty() ? m->body : m->subject + "\n" + m->body;
     auto predicted =
         options.intent_classifier->Predict(util::TruncateUtf8(text, kMaxIntentTextBytes), 1);
     // A text the model cannot read (no word it knows) goes to a human, like a low confidence.
-    m.intent = predicted.ok() ? predicted->label : std::string(kToQualifyIntent);
+    m->intent = predicted.ok() ? predicted->label : std::string(kToQualifyIntent);
   }
-  auto id = store.CreateMessage(m);
-  if (!id.ok()) return SendStoreError(res, id.status());
-  m.id = *id;
-  SendJson(res, 201, {{"message", MessageJson(m)}});
+  PLUME_ASSIGN_OR_RETURN(m->id, store.CreateMessage(*m));
+  return Status::Ok();
 }
 
 void Server::Impl::MessageRoutes() {
@@ -430,23 +456,27 @@ void Server::Impl::MessageRoutes() {
     HandleCreateMessage(req, res);
   });
 
-  server.Get(
-      R"(/api/messages/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-        auto p = Authenticate(req, res, Access::kAgentOrToken);
-        if (!p) return;
-        auto id = ParseId(req.matches[1].str());
-        if (!id) return SendError(res, MessageNotFound());
-        auto m = VisibleMessage(*p, *id, res);
-        if (!m) return;
-        auto drafts = store.ListDrafts(*id);
-        if (!drafts.ok()) return SendStoreError(res, drafts.status());
-        auto decisions = store.ListDecisions(*id);
-        if (!decisions.ok()) return SendStoreError(res, decisions.status());
-        json dj = json::array(), cj = json::array();
-        for (const auto& d : *drafts) dj.push_back(DraftJson(d));
-        for (const auto& d : *decisions) cj.push_back(DecisionJson(d));
-        SendJson(res, 200, {{"message", MessageJson(*m)}, {"drafts", dj}, {"decisions", cj}});
-      });
+  server.Get(R"(/api/messages/([^/]+))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               auto p = Authenticate(req, res, Access::kAgentOrToken);
+               if (!p) return;
+               auto id = ParseId(req.matches[1].str());
+               if (!id) return SendError(res, MessageNotFound());
+               auto m = VisibleMessage(*p, *id, res);
+               if (!m) return;
+               auto drafts = store.ListDrafts(*id);
+               if (!drafts.ok()) return SendStoreError(res, drafts.status());
+               auto decisions = store.ListDecisions(*id);
+               if (!decisions.ok()) return SendStoreError(res, decisions.status());
+               json dj = json::array(), cj = json::array();
+               for (const auto& d : *drafts) dj.push_back(DraftJson(d));
+               for (const auto& d : *decisions) cj.push_back(DecisionJson(d));
+               json body = {{"message", MessageJson(*m)}, {"drafts", dj}, {"decisions", cj}};
+               auto mail = EmailDetailsJson(*m);  // issue #7: attachments, delivery state
+               if (!mail.ok()) return SendStoreError(res, mail.status());
+               body.update(*mail);
+               SendJson(res, 200, body);
+             });
 
   server.Post(R"(/api/messages/([^/]+)/assign)", [this](const httplib::Request& req,
                                                         httplib::Response& res) {
@@ -618,6 +648,10 @@ void Server::Impl::HandleReply(const httplib::Request& req, httplib::Response& r
     d.kind = DecisionKind::kWrittenWithoutAi;
   }
   auto decision_id = store.RecordDecisionWithAudit(d, audit);
+  if (!decision_id.ok() && decision_id.status().code() == StatusCode::kFailedPrecondition) {
+    // Another agent's reply committed first (the store checks inside its transaction).
+    return SendError(res, {409, "conflict", "Ce message a déjà reçu une réponse ou est clos."});
+  }
   if (!decision_id.ok()) return SendStoreError(res, decision_id.status());
   d.id = *decision_id;
   auto updated = store.GetMessage(*id);
@@ -630,10 +664,14 @@ void Server::Impl::HandleReply(const httplib::Request& req, httplib::Response& r
   } else {
     spdlog::error("satisfaction link for decision {}: {}", d.id, token.status().ToString());
   }
+  // Issue #7: the reply e-mail goes to the outbox; a failure never undoes the recorded reply.
+  json email_delivery = EnqueueReplyEmail(
+      *p, *updated, d, satisfaction_path.is_string() ? satisfaction_path.get<std::string>() : "");
   SendJson(res, 201,
            {{"decision", DecisionJson(d)},
             {"message", MessageJson(*updated)},
-            {"satisfaction_path", satisfaction_path}});
+            {"satisfaction_path", satisfaction_path},
+            {"email_delivery", email_delivery}});
 }
 
 void Server::Impl::DraftRoutes() {
@@ -859,7 +897,7 @@ void Server::Impl::OutcomeRoutes() {
   server.Get(R"(/avis/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     SetPublicPageHeaders(res);
     const std::string token = req.matches[1].str();
-    auto view = satisfaction.View(token, req.remote_addr);
+    auto view = satisfaction.View(token, ClientAddress(req));
     if (!view.ok()) {
       const int code = view.status().code() == StatusCode::kFailedPrecondition  ? 410
                        : view.status().code() == StatusCode::kResourceExhausted ? 429
@@ -912,7 +950,7 @@ void Server::Impl::OutcomeRoutes() {
       }
       if (!GetString(*body, "comment", &comment, res)) return;
     }
-    auto rated = satisfaction.Rate(token, req.remote_addr, score, useful, comment);
+    auto rated = satisfaction.Rate(token, ClientAddress(req), score, useful, comment);
     if (form) {
       SetPublicPageHeaders(res);
       if (rated.ok()) {

@@ -8,6 +8,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -41,7 +42,8 @@ struct Server::Impl {
   std::atomic<bool> listen_entered{false};
   std::atomic<bool> listen_done{false};
   // Outcomes (issue #5): Prometheus metrics and citizens' satisfaction links.
-  metrics::Registry registry;
+  std::unique_ptr<metrics::Registry> own_registry;  // set when options.registry is null
+  metrics::Registry& registry;
   metrics::CounterFamily& http_requests = registry.AddCounter(
       "plume_http_requests_total", "HTTP requests by route and status.", {"route", "status"});
   metrics::HistogramFamily& http_latency = registry.AddHistogram(
@@ -64,6 +66,8 @@ struct Server::Impl {
         clock(c),
         options(std::move(o)),
         authenticator(s, c, options.auth),
+        own_registry(options.registry ? nullptr : std::make_unique<metrics::Registry>()),
+        registry(options.registry ? *options.registry : *own_registry),
         satisfaction(s, c, options.satisfaction) {
     registry.AddScrapeHook([this] {
       auto counts = store.CountMessagesByStatus("");
@@ -110,6 +114,19 @@ struct Server::Impl {
       return std::nullopt;
     }
     return std::move(p).value();
+  }
+
+  // The caller's address for per-address rate limits: the proxy's own address unless
+  // options.trust_forwarded_for, then the last X-Forwarded-For entry (the one our proxy added;
+  // earlier entries come from the client and are not trusted).
+  std::string ClientAddress(const httplib::Request& req) const {
+    if (!options.trust_forwarded_for) return req.remote_addr;
+    std::string_view xff = req.get_header_value("X-Forwarded-For");
+    if (size_t comma = xff.rfind(','); comma != std::string_view::npos) {
+      xff.remove_prefix(comma + 1);
+    }
+    std::string last(util::Trim(xff));
+    return last.empty() ? req.remote_addr : last;
   }
 
   static bool CanSee(const Principal& p, const std::string& service) {
@@ -169,10 +186,28 @@ struct Server::Impl {
   void AdminRoutes();
   void KnowledgeRoutes();
   void OutcomeRoutes();
+  void RoutingRoutes();  // routes_routing.cc (issue #6)
   void StaticRoutes();
+  // routes_mail.cc (issue #7): outbox, retry, attachments; JSON of the e-mail side of a message.
+  void MailRoutes();
+  json OutboxEntryJson(const MailOutboxEntry& e);
+  // {state, state_label, attempts, last_error...} of the reply e-mail, null when the message is
+  // not answered by e-mail.
+  Result<json> EmailDeliveryJson(const Message& m);
+  // {email, attachments, email_delivery} for GET /api/messages/{id}.
+  Result<json> EmailDetailsJson(const Message& m);
+  // Builds and enqueues the reply e-mail after an agent's reply; never fails the reply (errors
+  // are logged, audited and returned as the delivery state). Null when not an e-mail reply.
+  json EnqueueReplyEmail(const Principal& p, const Message& m, const Decision& d,
+                         const std::string& satisfaction_path);
+  void FeedbackRoutes();  // routes_feedback.cc
+  void TemplateRoutes();  // routes_templates.cc (issue #3)
 
   void HandleListMessages(const httplib::Request& req, httplib::Response& res);
   void HandleCreateMessage(const httplib::Request& req, httplib::Response& res);
+  // Shared by every route that receives a citizen's message: classifies `m` (Message::intent,
+  // when a classifier is configured), stores it and sets m->id. Errors: the store's.
+  Status StoreIncomingMessage(Message* m);
   void HandleCreateDraft(const httplib::Request& req, httplib::Response& res);
   void HandleReply(const httplib::Request& req, httplib::Response& res);
   // Generates a draft for `message` and stores it with its audit line.

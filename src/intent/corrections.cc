@@ -79,4 +79,24 @@ Result<std::vector<LabeledExample>> LoadCorrections(const std::filesystem::path&
   return out;
 }
 
+Result<std::vector<LabeledExample>> LoadStoreCorrections(Store& store, const Taxonomy& taxonomy,
+                                                         int64_t* skipped) {
+  std::vector<LabeledExample> out;
+  int64_t after = 0;
+  while (true) {
+    PLUME_ASSIGN_OR_RETURN(auto page, store.ListIntentCorrections(after, 1000));
+    for (const IntentCorrectionRecord& c : page) {
+      after = c.id;
+      if (!taxonomy.Contains(c.label)) {
+        if (skipped != nullptr) ++*skipped;
+        continue;
+      }
+      out.push_back({c.text, c.label, "correction:" + util::ContentHash(c.text).substr(0, 16),
+                     "correction", ""});
+    }
+    if (page.size() < 1000) break;
+  }
+  return out;
+}
+
 }  // namespace plume::intent

@@ -1,11 +1,12 @@
 // Agents' corrections of predicted intents, kept as future training examples.
 //
-// Appended to <data_dir>/intent/corrections.jsonl, one JSON object per line. They are used only
-// by an explicit `plume intent train` (never a silent retrain). The text should already be
-// pseudonymised by the caller (it comes from a citizen's message).
+// Two sources, both used only by an explicit `plume intent train` (never a silent retrain):
+// the Store's intent_corrections (made by agents on the message page, see routing_service.h) and
+// <data_dir>/intent/corrections.jsonl, one JSON object per line (`plume intent correct`). The
+// text should already be pseudonymised by the caller (it comes from a citizen's message).
 //
 // Thread-safety: AppendCorrection() calls of one process are serialised by an internal mutex;
-// concurrent writers in separate processes are not supported (one writer: the server).
+// concurrent writers of the JSONL file in separate processes are not supported.
 #pragma once
 
 #include <cstdint>
@@ -38,5 +39,11 @@ Status AppendCorrection(const std::filesystem::path& file, const Taxonomy& taxon
 // *skipped. Errors: kDataLoss with the line number for a malformed line.
 Result<std::vector<LabeledExample>> LoadCorrections(const std::filesystem::path& file,
                                                     const Taxonomy& taxonomy, int64_t* skipped);
+
+// Agents' corrections stored in the Store (POST /api/messages/{id}/intent; texts already
+// pseudonymised), as training examples like LoadCorrections'. Labels that left the taxonomy are
+// skipped and counted in *skipped. Errors: those of Store::ListIntentCorrections.
+Result<std::vector<LabeledExample>> LoadStoreCorrections(Store& store, const Taxonomy& taxonomy,
+                                                         int64_t* skipped);
 
 }  // namespace plume::intent

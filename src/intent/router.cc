@@ -106,23 +106,24 @@ Result<RoutingConfig> LoadRoutingConfig(const std::filesystem::path& file,
   return ParseRoutingConfig(text, file.string(), taxonomy);
 }
 
-RouteDecision Router::Apply(std::string_view service, const IntentPrediction& prediction) const {
+RouteDecision ApplyRules(const RoutingConfig& config, std::string_view service,
+                         const IntentPrediction& prediction) {
   const QueueRules* rules = nullptr;
   std::string prefix;
-  if (auto it = config_.services.find(std::string(service)); it != config_.services.end()) {
+  if (auto it = config.services.find(std::string(service)); it != config.services.end()) {
     rules = &it->second;
     prefix = "services." + it->first + ".";
   }
   auto pick = [&](auto field) -> std::string {
     if (rules != nullptr && !(rules->*field).empty()) return rules->*field;
-    return config_.global.*field;
+    return config.global.*field;
   };
   std::string default_queue = pick(&QueueRules::default_queue);
   std::string qualification_queue = pick(&QueueRules::qualification_queue);
   if (qualification_queue.empty()) qualification_queue = default_queue;
   std::optional<double> min_conf = rules != nullptr && rules->min_confidence
                                        ? rules->min_confidence
-                                       : config_.global.min_confidence;
+                                       : config.global.min_confidence;
 
   RouteDecision d;
   d.prediction = prediction;
@@ -151,7 +152,7 @@ RouteDecision Router::Apply(std::string_view service, const IntentPrediction& pr
       return d;
     }
   }
-  if (auto it = config_.global.routes.find(d.intent); it != config_.global.routes.end()) {
+  if (auto it = config.global.routes.find(d.intent); it != config.global.routes.end()) {
     d.queue = it->second;
     d.rule = "routes." + d.intent;
     return d;
@@ -161,21 +162,27 @@ RouteDecision Router::Apply(std::string_view service, const IntentPrediction& pr
   return d;
 }
 
-Result<RouteDecision> Router::Route(const Message& message) const {
+Result<IntentPrediction> PredictMessageIntent(const Message& message,
+                                              const IntentClassifier& classifier) {
   std::string text = message.subject;
   if (!text.empty()) text += "\n";
   text += message.body;
   text = std::string(util::TruncateUtf8(text, kMaxIntentTextBytes));
-  auto prediction = classifier_.Predict(text, 3);
+  auto prediction = classifier.Predict(text, 3);
   if (!prediction.ok()) {
     if (prediction.status().code() != StatusCode::kInvalidArgument) return prediction.status();
     IntentPrediction p;
     p.label = std::string(kToQualifyIntent);
     p.to_qualify = true;
     p.reason = prediction.status().message();
-    return Apply(message.service, p);
+    return p;
   }
-  return Apply(message.service, *prediction);
+  return prediction;
+}
+
+Result<RouteDecision> Router::Route(const Message& message) const {
+  PLUME_ASSIGN_OR_RETURN(IntentPrediction p, PredictMessageIntent(message, classifier_));
+  return Apply(message.service, p);
 }
 
 }  // namespace plume::intent

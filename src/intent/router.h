@@ -1,7 +1,8 @@
 // Router: sends an incoming message to a team queue from its predicted intent.
 //
-// Rules come from a TOML file per installation (<data_dir>/routing.toml, edited by admins; see
-// resources/intent/routing.example.toml):
+// Rules live in the Store (edited by admins on the web, see routing_service.h); this TOML form
+// (resources/intent/routing.example.toml) bootstraps them with `plume intent routing-import` and
+// is what `plume intent routing-check` validates:
 //
 //   default_queue = "accueil"            # required: queue when no rule matches
 //   qualification_queue = "a-qualifier"  # optional: queue for "À qualifier" (default:
@@ -55,6 +56,17 @@ struct RouteDecision {
   IntentPrediction prediction;
 };
 
+// Classifies subject + body (truncated to kMaxIntentTextBytes). A text the classifier rejects
+// (no word, invalid UTF-8) gives a kToQualifyIntent prediction with the reason. Errors: kInternal
+// from the model.
+Result<IntentPrediction> PredictMessageIntent(const Message& message,
+                                              const IntentClassifier& classifier);
+
+// The rules of `config` for `service` (global rules when the service has none) applied to a
+// prediction. Pure function of its arguments.
+RouteDecision ApplyRules(const RoutingConfig& config, std::string_view service,
+                         const IntentPrediction& prediction);
+
 class Router {
  public:
   // Borrows `classifier`, which must outlive the router.
@@ -66,7 +78,9 @@ class Router {
   // (no word, invalid UTF-8) goes to the qualification queue. Errors: kInternal from the model.
   Result<RouteDecision> Route(const Message& message) const;
   // The rules alone, for a given prediction.
-  RouteDecision Apply(std::string_view service, const IntentPrediction& prediction) const;
+  RouteDecision Apply(std::string_view service, const IntentPrediction& prediction) const {
+    return ApplyRules(config_, service, prediction);
+  }
 
  private:
   RoutingConfig config_;

@@ -11,13 +11,14 @@ Result<OutcomeInput> LoadOutcomeInput(Store& store, const OutcomeQuery& query) {
   filter.limit = 1000;
   while (true) {
     PLUME_ASSIGN_OR_RETURN(std::vector<Message> page, store.ListMessages(filter));
-    for (Message& m : page) {
-      PLUME_ASSIGN_OR_RETURN(std::vector<Draft> drafts, store.ListDrafts(m.id));
-      for (Draft& d : drafts) in.drafts.push_back(std::move(d));
-      PLUME_ASSIGN_OR_RETURN(std::vector<Decision> decisions, store.ListDecisions(m.id));
-      for (Decision& d : decisions) in.decisions.push_back(std::move(d));
-      in.messages.push_back(std::move(m));
-    }
+    std::vector<int64_t> ids;
+    ids.reserve(page.size());
+    for (const Message& m : page) ids.push_back(m.id);
+    PLUME_ASSIGN_OR_RETURN(std::vector<Draft> drafts, store.ListDraftsOfMessages(ids));
+    for (Draft& d : drafts) in.drafts.push_back(std::move(d));
+    PLUME_ASSIGN_OR_RETURN(std::vector<Decision> decisions, store.ListDecisionsOfMessages(ids));
+    for (Decision& d : decisions) in.decisions.push_back(std::move(d));
+    for (Message& m : page) in.messages.push_back(std::move(m));
     if (page.size() < static_cast<size_t>(filter.limit)) break;
     filter.after_id = in.messages.back().id;
   }

@@ -12,7 +12,7 @@ namespace plume::metrics {
 // with their drafts and decisions, plus the satisfaction ratings of replies decided in the period
 // and the draft feedback given in it, into an OutcomeInput carrying `query`. Messages received
 // before from_ms are read too, because their replies may fall inside the period.
-// Cost: one ListMessages page per 1000 messages plus two queries per message.
+// Cost: three queries per 1000 messages (the page, its drafts, its decisions), plus two.
 // Errors: those of the Store.
 Result<OutcomeInput> LoadOutcomeInput(Store& store, const OutcomeQuery& query);
 

@@ -438,6 +438,8 @@ const WordSet& StopWords() {
       "non",
       "euros",
       "euro",
+      "sont",
+      "était",
   });
   return kSet;
 }
@@ -458,7 +460,7 @@ const WordSet& CivilityWords() {
       "comtesse",  "marquis",    "marquise",     "duc",         "duchesse",  "prince",
       "princesse", "roi",        "reine",        "empereur",    "sir",       "lord",
       "miss",      "mister",     "mrs",          "mr",          "ms",        "herr",
-      "frau",      "signor",
+      "frau",      "signor",     "père",         "mère",        "veuf",
   });
   return kSet;
 }
@@ -479,8 +481,26 @@ const std::vector<bool>& CivilityPrefilter() {
 
 const WordSet& CivilityAbbreviations() {
   static const WordSet kSet =
-      MakeSet({"M",   "MM", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Dr", "Pr",  "Mgr",
-               "Vve", "Mr", "Mrs", "Ms",   "MME",  "MLLE",  "DR", "Mm", "Mmo", "Mma"});
+      MakeSet({"M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Dr", "Pr", "Mgr", "Vve", "Mr",
+               "Mrs", "Ms", "MME", "MLLE", "DR", "Mm", "Mmo", "Mma",
+               // Frequent OCR readings of "M." in scanned documents.
+               "NI", "Ni"});
+  return kSet;
+}
+
+// Determiners and pronouns that may follow a civility without being a name ("Madame votre").
+const WordSet& Determiners() {
+  static const WordSet kSet =
+      MakeSet({"les", "des",   "aux", "une",  "votre", "vos",  "notre", "nos", "mon", "mes", "son",
+               "ses", "cette", "ces", "leur", "leurs", "tous", "qui",   "que", "est", "sont"});
+  return kSet;
+}
+
+// Lower-case abbreviations of titles and ranks, recognised before a full stop ("lieut.").
+const WordSet& TitleAbbreviations() {
+  static const WordSet kSet = MakeSet(
+      {"lieut", "lt",  "cap",   "capit", "cne",  "col", "cel", "gén",  "gal", "cdt", "cmdt",
+       "adj",   "sgt", "sergt", "brig",  "insp", "dr",  "pr",  "prof", "me",  "mgr", "vve"});
   return kSet;
 }
 
@@ -573,8 +593,10 @@ struct Word {
   uint64_t hash = 0;     // HashWord of the lower-case form
 };
 
-std::vector<Word> Tokenize(std::string_view text) {
-  std::vector<Word> words;
+// Word tokens of `text`, appended to `words` (cleared first).
+void Tokenize(std::string_view text, std::vector<Word>* out) {
+  std::vector<Word>& words = *out;
+  words.clear();
   words.reserve(text.size() / 6 + 1);
   size_t i = 0;
   const size_t n = text.size();
@@ -644,7 +666,6 @@ std::vector<Word> Tokenize(std::string_view text) {
     w.all_caps = all_upper && w.letters >= 2;
     words.push_back(w);
   }
-  return words;
 }
 
 bool IsHorizontalSpace(std::string_view gap) {
@@ -733,9 +754,32 @@ const WordSet& StreetTypes() {
   return kSet;
 }
 
+// Buffers reused from one Detect() call to the next on the same thread (no allocation per
+// message once they have grown).
+struct Scratch {
+  std::vector<Word> words;
+  std::string lower;
+  std::vector<PiiSpan> spans;
+  std::vector<PiiSpan> sorted;
+  std::vector<uint64_t> hashes;
+  std::vector<std::pair<uint64_t, size_t>> found;
+  // Large inputs do not keep their buffers alive.
+  void Trim(size_t text_size) {
+    if (text_size <= (64u << 10)) return;
+    words = {};
+    lower = {};
+    spans = {};
+    sorted = {};
+    hashes = {};
+    found = {};
+  }
+};
+
 class Scanner {
  public:
-  Scanner(std::string_view text, const NameDetector::Lists& lists, std::vector<PiiSpan>* out)
+  // `out` receives the spans; `scratch` holds the scanner's working buffers.
+  Scanner(std::string_view text, const NameDetector::Lists& lists, Scratch* scratch,
+          std::vector<PiiSpan>* out)
       : text_(text),
         first_(lists.first_names),
         sur_(lists.surnames),
@@ -743,8 +787,11 @@ class Scanner {
         common_(lists.common),
         places_(lists.places),
         out_(out),
-        words_(Tokenize(text)),
-        lower_(text) {
+        scratch_(*scratch),
+        words_(scratch->words),
+        lower_(scratch->lower) {
+    Tokenize(text, &words_);
+    lower_.assign(text);
     for (const Word& w : words_) {
       if (w.has_upper) LowerFrenchInPlace(lower_, w.begin, w.end);
     }
@@ -754,15 +801,18 @@ class Scanner {
     ScanWords();
     ScanSignatures();
     ScanHints(hints);
+    ScanRepeats();
   }
 
  private:
+  // Spans are built without substr(): word offsets are in range by construction, and the
+  // bounds check of substr() kept these hot accessors from being inlined.
   std::string_view Raw(size_t k) const {
-    return text_.substr(words_[k].begin, words_[k].end - words_[k].begin);
+    return std::string_view(text_.data() + words_[k].begin, words_[k].end - words_[k].begin);
   }
   // Lower-case form of word k (same byte span in the lower-cased copy of the text).
   std::string_view Lower(size_t k) const {
-    return std::string_view(lower_).substr(words_[k].begin, words_[k].end - words_[k].begin);
+    return std::string_view(lower_.data() + words_[k].begin, words_[k].end - words_[k].begin);
   }
   uint64_t Hash(size_t k) {
     Word& w = words_[k];
@@ -775,7 +825,7 @@ class Scanner {
   bool In(const WordSet& set, size_t k) { return set.contains(Lower(k), Hash(k)); }
   std::string_view GapBefore(size_t k) const {
     size_t from = k == 0 ? 0 : words_[k - 1].end;
-    return text_.substr(from, words_[k].begin - from);
+    return std::string_view(text_.data() + from, words_[k].begin - from);
   }
   bool IsStop(size_t k) { return In(StopWords(), k); }
 
@@ -795,14 +845,36 @@ class Scanner {
     return words_[k].civility == 1;
   }
   bool ComputeCivilityAt(size_t k) {
+    const Word& w = words_[k];
+    const size_t len = w.end - w.begin;
     std::string_view raw = Raw(k);
-    if (words_[k].cap && raw.size() <= 4 && CivilityAbbreviations().contains(raw)) {
-      return k + 1 < words_.size() && IsAbbrevGap(GapBefore(k + 1));
+    // Every abbreviation starts with one of these capitals.
+    if (w.cap && len <= 4 && std::strchr("MDPVN", raw[0]) != nullptr &&
+        CivilityAbbreviations().contains(raw)) {
+      return k + 1 < words_.size() && (IsAbbrevGap(GapBefore(k + 1)) || OcrCivilityGap(k + 1));
     }
-    if (words_[k].letters < 2 || words_[k].letters > 12) return false;
+    // Abbreviated titles: "lieut. Arnould", "cap. Latreille", "gén. Brun".
+    if (len <= 6 && k + 1 < words_.size() && text_[w.end] == '.' && GapBefore(k + 1).size() >= 2 &&
+        IsAbbrevGap(GapBefore(k + 1)) && TitleAbbreviations().contains(Lower(k))) {
+      return true;
+    }
+    if (w.letters < 2 || w.letters > 12) return false;
     std::string_view low = Lower(k);
     if (!CivilityPrefilter()[Bucket(low)]) return false;
     return In(CivilityWords(), k);
+  }
+  // Gap before word k, after "M", that scanned text may show instead of "M. ": OCR and typing
+  // slips such as "M, Dupont", "M* Dupont", "M- Dupont", "M' Dupont", "M0 Dupont" (1 to 3
+  // punctuation marks or digits then a space, on the same line).
+  bool OcrCivilityGap(size_t k) const {
+    if (k == 0 || Raw(k - 1) != "M") return false;
+    std::string_view gap = GapBefore(k);
+    if (gap.size() < 2 || gap.size() > 4 || gap.back() != ' ') return false;
+    for (size_t i = 0; i + 1 < gap.size(); ++i) {
+      char c = gap[i];
+      if (std::strchr(".,*-'\"`>:0123456789", c) == nullptr) return false;
+    }
+    return true;
   }
   bool InList(const WordSet& set, size_t k) {
     std::string_view low = Lower(k);
@@ -824,10 +896,47 @@ class Scanner {
   }
 
   bool IsCommonWord(std::string_view low) const {
-    if (common_.contains(low)) return true;
     // Plural of an ordinary word ("Dépêches", "Travaux").
-    return low.size() > 3 && (low.back() == 's' || low.back() == 'x') &&
-           common_.contains(low.substr(0, low.size() - 1));
+    const bool plural = low.size() > 3 && (low.back() == 's' || low.back() == 'x');
+    std::string_view singular = plural ? low.substr(0, low.size() - 1) : std::string_view();
+    // Direct look-ups first: they settle most ordinary words.
+    if (common_.contains(low) || (plural && common_.contains(singular))) return true;
+    return IsDerivedForm(low) || (plural && IsDerivedForm(singular));
+  }
+  // Feminine, verb or unaccented form of a listed ordinary word (the Dicollecte stems are masculine
+  // singular): "nouvelle" (nouvel), "bonne" (bon), "grande" (grand), "heureuse" (heureux),
+  // "vive" (vif), "première" (premier), "directrice" (directeur).
+  bool IsDerivedForm(std::string_view low) const {
+    char buf[64];
+    if (low.size() + 3 > sizeof buf) return false;
+    // Capitals often lose their accent: "Etat", "Ecole", "Eglise" are "état", "école"...
+    if (low.size() >= 3 && low[0] == 'e') {
+      std::memcpy(buf, "\xC3\xA9", 2);
+      std::memcpy(buf + 2, low.data() + 1, low.size() - 1);
+      if (common_.contains(std::string_view(buf, low.size() + 1))) return true;
+    }
+    if (IsVerbForm(low)) return true;
+    if (low.size() < 4 || low.back() != 'e') return false;
+    std::string_view stem = low.substr(0, low.size() - 1);
+    if (common_.contains(stem)) return true;  // grande, petite
+    auto with = [&](std::string_view head, std::string_view tail) {
+      std::memcpy(buf, head.data(), head.size());
+      std::memcpy(buf + head.size(), tail.data(), tail.size());
+      return common_.contains(std::string_view(buf, head.size() + tail.size()));
+    };
+    auto ends = [&](std::string_view suffix) {
+      return low.size() > suffix.size() + 1 &&
+             low.compare(low.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    auto head = [&](size_t cut) { return low.substr(0, low.size() - cut); };
+    if (ends("lle") || ends("nne") || ends("tte") || ends("sse")) {
+      if (common_.contains(head(2))) return true;  // nouvelle, bonne, muette, grosse
+    }
+    if (ends("euse")) return with(head(4), "eux") || with(head(4), "eur");
+    if (ends("ive")) return with(head(3), "if");
+    if (ends("\xC3\xA8re")) return with(head(4), "er");  // -ère
+    if (ends("trice")) return with(head(5), "teur");
+    return false;
   }
   bool IsPlace(std::string_view low) const { return places_.contains(low); }
 
@@ -856,6 +965,49 @@ class Scanner {
       if (c != ' ' && c != ',' && c != ';' && c != '\t' && (c < '0' || c > '9')) return false;
     }
     return true;
+  }
+  // Past participle, imperative or imperfect of a listed first-group verb: "arrivé(e)(s)",
+  // "continuez", "habitait", "demeurant" (infinitive "arriver", "continuer"...).
+  bool IsVerbForm(std::string_view low) const {
+    static constexpr std::string_view kEndings[] = {"\xC3\xA9",
+                                                    "\xC3\xA9"
+                                                    "e",
+                                                    "\xC3\xA9s",
+                                                    "\xC3\xA9"
+                                                    "es",
+                                                    "ez",
+                                                    "ait",
+                                                    "aient",
+                                                    "ant"};
+    char buf[64];
+    for (std::string_view e : kEndings) {
+      if (low.size() < e.size() + 3 || low.size() + 2 > sizeof buf ||
+          low.compare(low.size() - e.size(), e.size(), e) != 0) {
+        continue;
+      }
+      size_t stem = low.size() - e.size();
+      std::memcpy(buf, low.data(), stem);
+      std::memcpy(buf + stem, "er", 2);
+      if (common_.contains(std::string_view(buf, stem + 2))) return true;
+    }
+    return false;
+  }
+  // Word k starts a sentence on the same line: the gap before it holds ".", "!" or "?".
+  bool AfterSentenceEnd(size_t k) const {
+    if (k == 0) return false;
+    std::string_view gap = GapBefore(k);
+    if (gap.find('\n') != std::string_view::npos) return false;
+    return gap.find_first_of(".!?") != std::string_view::npos;
+  }
+  // Word k is followed by a comma or, on the same line, by a lower-case word: "Autret était
+  // alcoolique", "Longuet, qui...". A sentence-initial unknown word followed by a capitalised
+  // one is more often a heading or a place ("Dépêches Maritimes", "Lamballe TROUVE MORT").
+  bool FollowedByClause(size_t k) const {
+    if (k + 1 >= words_.size()) return false;
+    std::string_view gap = GapBefore(k + 1);
+    if (util::Trim(gap) == ",") return true;
+    return (IsHorizontalSpace(gap) || IsApostropheGap(gap)) && !words_[k + 1].has_upper &&
+           words_[k + 1].letters >= 2;
   }
   // Name word that is not a known place, nor an ordinary word unless it is a listed name.
   bool LikelyNameWord(size_t k) {
@@ -972,8 +1124,19 @@ class Scanner {
         while (j + 1 < n && (IsCivilityAt(j) || Raw(j) == "et") && j < k + 4) {
           ++j;
         }
-        if (j < n && (IsHorizontalSpace(GapBefore(j)) || IsAbbrevGap(GapBefore(j))) &&
+        if (j < n &&
+            (IsHorizontalSpace(GapBefore(j)) || IsAbbrevGap(GapBefore(j)) || OcrCivilityGap(j)) &&
             StartsName(j)) {
+          k = EmitNameAndCoordinated(j);
+          continue;
+        }
+        // "M. Janvier", "Mme Paris": right after a civility, a capitalised word that is listed
+        // as an ordinary or function word is still a surname, unless it is a title or a
+        // determiner ("M. le Maire", "Monsieur Le Préfet").
+        j = k + 1;
+        if (j < n && words_[j].cap && words_[j].letters >= 3 && !IsCivilityAt(j) &&
+            !IsParticle(Raw(j)) && !Determiners().contains(Lower(j)) &&
+            (IsHorizontalSpace(GapBefore(j)) || IsAbbrevGap(GapBefore(j)) || OcrCivilityGap(j))) {
           k = EmitNameAndCoordinated(j);
           continue;
         }
@@ -1039,7 +1202,11 @@ class Scanner {
         k = EmitNameAndCoordinated(k);
         continue;
       }
-      if (IsUnknownProperNoun(k) && InsideSentence(k) && !AfterPlaceCue(k)) {
+      // Position checks first: they are cheaper than the word-list look-ups.
+      if (w.cap && !w.all_caps && w.letters >= 3 &&
+          ((InsideSentence(k) && !AfterPlaceCue(k)) ||
+           (AfterSentenceEnd(k) && FollowedByClause(k))) &&
+          IsUnknownProperNoun(k)) {
         k = EmitNameAndCoordinated(k);
         continue;
       }
@@ -1111,10 +1278,65 @@ class Scanner {
     Emit(first, last);
   }
 
+  // A word recognised as part of a name somewhere in the text is a name wherever it appears
+  // capitalised in the same text ("M. Allanet ... Allanet est condamné"): otherwise the second
+  // mention would reach the model in clear.
+  void ScanRepeats() {
+    if (out_->empty()) return;
+    std::vector<PiiSpan>& sorted = scratch_.sorted;
+    sorted.assign(out_->begin(), out_->end());
+    std::sort(sorted.begin(), sorted.end(),
+              [](const PiiSpan& a, const PiiSpan& b) { return a.begin < b.begin; });
+    // Walks the words and the sorted spans together (linear, no search per span): calls
+    // f(k, inside) for each capitalised word of 3+ letters.
+    auto for_each_cap_word = [&](auto f) {
+      size_t si = 0;
+      size_t covered_until = 0;
+      for (size_t k = 0; k < words_.size(); ++k) {
+        const Word& w = words_[k];
+        while (si < sorted.size() && sorted[si].begin <= w.begin) {
+          covered_until = std::max(covered_until, sorted[si].end);
+          ++si;
+        }
+        if (w.cap && w.letters >= 3) f(k, w.end <= covered_until);
+      }
+    };
+    // Distinct words found inside names (hash, one occurrence), then those that qualify. The
+    // word-list checks run once per distinct word: the lists are large and their look-ups
+    // miss the cache.
+    std::vector<std::pair<uint64_t, size_t>>& found = scratch_.found;
+    found.clear();
+    for_each_cap_word([&](size_t k, bool inside) {
+      if (inside) found.emplace_back(Hash(k), k);
+    });
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    found.erase(std::unique(found.begin(), found.end(),
+                            [](const auto& a, const auto& b) { return a.first == b.first; }),
+                found.end());
+    std::vector<uint64_t>& names = scratch_.hashes;
+    names.clear();
+    uint64_t filter[16] = {};  // 1,024-bit filter over the hashes, to skip most searches
+    for (const auto& [h, k] : found) {
+      if (IsStop(k) || IsCivilityAt(k) || In(amb_, k) || IsPlace(Lower(k))) continue;
+      if (!InList(first_, k) && !InList(sur_, k) && IsCommonWord(Lower(k))) continue;
+      names.push_back(h);  // still sorted
+      filter[(h >> 6) & 15] |= uint64_t{1} << (h & 63);
+    }
+    if (names.empty()) return;
+    for_each_cap_word([&](size_t k, bool inside) {
+      if (inside) return;
+      uint64_t h = Hash(k);
+      if (((filter[(h >> 6) & 15] >> (h & 63)) & 1) == 0) return;
+      if (std::binary_search(names.begin(), names.end(), h)) Emit(k, k);
+    });
+  }
+
   void ScanHints(const PseudonymizeHints& hints) {
     if (hints.sender_name.empty()) return;
     std::vector<std::string> parts;
-    std::vector<Word> hint_words = Tokenize(hints.sender_name);
+    std::vector<Word> hint_words;
+    Tokenize(hints.sender_name, &hint_words);
     for (const Word& hw : hint_words) {
       if (hw.letters < 2) continue;
       std::string low = util::ToLowerFrench(
@@ -1141,8 +1363,9 @@ class Scanner {
   const WordSet& common_;
   const WordSet& places_;
   std::vector<PiiSpan>* out_;
-  std::vector<Word> words_;
-  std::string lower_;  // text_ with its words lower-cased (LowerFrench), same length
+  Scratch& scratch_;
+  std::vector<Word>& words_;
+  std::string& lower_;  // text_ with its words lower-cased (LowerFrench), same length
 };
 
 }  // namespace
@@ -1184,25 +1407,29 @@ size_t NameDetector::first_name_count() const { return lists_->first_names.size(
 
 void NameDetector::Detect(std::string_view text, const PseudonymizeHints& hints,
                           std::vector<PiiSpan>* out) const {
-  std::vector<PiiSpan> spans;
-  Scanner scanner(text, *lists_, &spans);
-  scanner.Run(hints);
+  thread_local Scratch scratch;
+  std::vector<PiiSpan>& spans = scratch.spans;
+  spans.clear();
+  {
+    Scanner scanner(text, *lists_, &scratch, &spans);
+    scanner.Run(hints);
+  }
   std::sort(spans.begin(), spans.end(), [](const PiiSpan& a, const PiiSpan& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
   });
   // Merge overlapping spans and spans separated only by horizontal space ("Jean" + "Dupont").
-  std::vector<PiiSpan> merged;
+  const size_t first = out->size();
   for (const PiiSpan& s : spans) {
-    if (!merged.empty()) {
-      PiiSpan& last = merged.back();
+    if (out->size() > first) {
+      PiiSpan& last = out->back();
       if (s.begin <= last.end || IsHorizontalSpace(text.substr(last.end, s.begin - last.end))) {
         last.end = std::max(last.end, s.end);
         continue;
       }
     }
-    merged.push_back(s);
+    out->push_back(s);
   }
-  out->insert(out->end(), merged.begin(), merged.end());
+  scratch.Trim(text.size());
 }
 
 }  // namespace plume::privacy

@@ -5,8 +5,14 @@
 // ("Cordialement,\nJean Dupont"); given names from a list, with the capitalised or upper-case
 // words around them; frequent surnames from a list; initials ("J. Dupont"); the sender's own
 // name (any case); and, inside a sentence (not after a full stop, colon, line break, bracket or
-// quote), a capitalised word of 3+ letters that is neither an ordinary French word, nor a known
-// place or institution, nor preceded by a place cue ("à", "de", "rue"...). The given-name,
+// quote), a capitalised word of 3+ letters that is neither an ordinary French word (stem,
+// plural, feminine, first-group verb form, or unaccented capital: "Etat"), nor a known place or
+// institution, nor preceded by a place cue ("à", "de", "rue"...); the same word at the start of
+// a sentence when a comma or a lower-case word follows ("Autret était..."). Civility slips of
+// typed or scanned text ("M, Dupont", "M* Dupont", "NI. Dupont") and abbreviated titles
+// ("lieut. Arnould") count as civilities; right after a civility, a capitalised ordinary word is
+// a surname ("M. Janvier"). A word found in a name is a name wherever it appears capitalised in
+// the same text, unless it is ambiguous, a place or an ordinary word. The given-name,
 // surname, ordinary-word and place lists are extended with lists generated from the Dicollecte
 // dictionary (resources/privacy/import-dicollecte.sh). Words that are both names and ordinary
 // words or places (Pierre, Rose, Olivier, France) are only masked with supporting context.

@@ -152,6 +152,148 @@ bool MayStartSivPlate(std::string_view text, size_t pos) {
   return j < text.size() && IsDigit(static_cast<unsigned char>(text[j]));
 }
 
+// Lower-case way types of the address pattern (kWayTypes), without their optional final dot.
+bool IsWayType(std::string_view w) {
+  static constexpr std::string_view kWays[] = {"rue",
+                                               "avenue",
+                                               "av",
+                                               "boulevard",
+                                               "bd",
+                                               "bld",
+                                               "blvd",
+                                               "chemin",
+                                               "ch",
+                                               "all\xC3\xA9"
+                                               "e",
+                                               "all\xC3\xA9"
+                                               "es",
+                                               "allee",
+                                               "allees",
+                                               "impasse",
+                                               "imp",
+                                               "place",
+                                               "pl",
+                                               "route",
+                                               "rte",
+                                               "quai",
+                                               "cours",
+                                               "square",
+                                               "sq",
+                                               "r\xC3\xA9sidence",
+                                               "residence",
+                                               "lotissement",
+                                               "lot",
+                                               "lieu-dit",
+                                               "faubourg",
+                                               "fbg",
+                                               "rond-point",
+                                               "voie",
+                                               "sentier",
+                                               "passage",
+                                               "cit\xC3\xA9",
+                                               "cite",
+                                               "hameau",
+                                               "parvis",
+                                               "promenade",
+                                               "esplanade",
+                                               "villa",
+                                               "cour",
+                                               "mont\xC3\xA9"
+                                               "e",
+                                               "montee",
+                                               "traverse",
+                                               "sente",
+                                               "ruelle",
+                                               "domaine",
+                                               "clos",
+                                               "parc",
+                                               "mail",
+                                               "chauss\xC3\xA9"
+                                               "e",
+                                               "chaussee",
+                                               "venelle",
+                                               "quartier",
+                                               "za",
+                                               "zac",
+                                               "zi",
+                                               "r"};
+  for (std::string_view way : kWays) {
+    if (w == way) return true;
+  }
+  return false;
+}
+
+// True when the word starting at `pos` (letters, '-' and a final '.') is a way type, compared
+// case-insensitively.
+bool WayTypeAt(std::string_view text, size_t pos) {
+  char buf[24];
+  size_t n = 0;
+  size_t i = pos;
+  while (i < text.size() && n + 2 <= sizeof buf) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 'A' && c <= 'Z') {
+      buf[n++] = static_cast<char>(c + 32);
+      ++i;
+    } else if ((c >= 'a' && c <= 'z') || c == '-') {
+      buf[n++] = static_cast<char>(c);
+      ++i;
+    } else if (c == 0xC5 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) == 0xBF) {
+      buf[n++] = 's';  // U+017F long s, which RE2's case folding equates with 's'
+      i += 2;
+    } else if (c == 0xC3 && i + 1 < text.size()) {
+      auto d = static_cast<unsigned char>(text[i + 1]);
+      if (d >= 0x80 && d <= 0x9E && d != 0x97) d = static_cast<unsigned char>(d + 0x20);
+      buf[n++] = static_cast<char>(c);
+      buf[n++] = static_cast<char>(d);
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  return n > 0 && IsWayType(std::string_view(buf, n));
+}
+
+// Necessary condition for the address pattern at a number whose digits end at `p`: after an
+// optional suffix ("bis", "ter", "quater", a letter a-d), an optional comma and spaces, a way
+// type follows. Avoids running the address pattern after every "3 enfants" or "15 mars".
+bool MayStartAddress(std::string_view text, size_t p) {
+  auto way_after = [&](size_t q) {
+    if (q < text.size() && text[q] == ',') ++q;
+    if (q >= text.size() || text[q] != ' ') return false;
+    while (q < text.size() && text[q] == ' ') ++q;
+    return WayTypeAt(text, q);
+  };
+  if (way_after(p)) return true;
+  size_t q = p;
+  if (q < text.size() && text[q] == ' ') ++q;
+  for (std::string_view suffix : {"bis", "ter", "quater", "a", "b", "c", "d"}) {
+    if (q + suffix.size() > text.size()) continue;
+    bool same = true;
+    for (size_t k = 0; k < suffix.size() && same; ++k) {
+      same = (text[q + k] | 0x20) == suffix[k];
+    }
+    if (same && way_after(q + suffix.size())) return true;
+  }
+  // "bis" with a long s (U+017F), which RE2's case folding accepts.
+  return q + 4 <= text.size() && (text[q] | 0x20) == 'b' && (text[q + 1] | 0x20) == 'i' &&
+         text.compare(q + 2, 2, "\xC5\xBF") == 0 && way_after(q + 4);
+}
+
+// Necessary condition for plate_old at a number whose digits end at `p`: an optional space or
+// dash, one to three capitals of [A-HJ-NP-Z], an optional space or dash, then a digit.
+bool MayStartOldPlate(std::string_view text, size_t p) {
+  if (p < text.size() && (text[p] == ' ' || text[p] == '-')) ++p;
+  size_t letters = 0;
+  while (p < text.size() && IsUpperAscii(static_cast<unsigned char>(text[p]))) {
+    if (text[p] == 'I' || text[p] == 'O' || ++letters > 3) return false;
+    ++p;
+  }
+  if (letters == 0) return false;
+  if (p < text.size() && (text[p] == ' ' || text[p] == '-')) ++p;
+  return p < text.size() && IsDigit(static_cast<unsigned char>(text[p]));
+}
+
 // UTF-8 validation with a fast path for runs of ASCII bytes; multi-byte sequences are checked by
 // util::IsValidUtf8, one sequence at a time (validity is local to a sequence).
 bool ValidUtf8(std::string_view text) {
@@ -234,17 +376,20 @@ CueKind ClassifyCue(std::string_view word) {
   return CueKind::kNone;
 }
 
-// True when a digit follows `pos` within 40 characters none of which is a digit or a line break:
-// the necessary condition of the after_*_cue patterns.
-bool DigitSoonAfter(std::string_view text, size_t pos) {
+// Bytes after the end of a cue word within which its number must end.
+constexpr size_t kCueWindow = 120;
+
+// Position of the first digit after `pos` when at most 40 characters, none of them a line break,
+// lie between; text.size() otherwise.
+size_t FirstDigitSoonAfter(std::string_view text, size_t pos) {
   int chars = 0;
   for (size_t i = pos; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
-    if (IsDigit(c)) return true;
-    if (c == '\n') return false;
-    if ((c & 0xC0) != 0x80 && ++chars > 40) return false;
+    if (IsDigit(c)) return i;
+    if (c == '\n') return text.size();
+    if ((c & 0xC0) != 0x80 && ++chars > 40) return text.size();
   }
-  return false;
+  return text.size();
 }
 
 struct Candidate {
@@ -360,10 +505,10 @@ struct Pseudonymizer::Impl {
   RE2 plate_old;
   RE2 plate_siv;
   RE2 email_domain;
-  // Patterns applied right after a cue word (see ClassifyCue).
-  RE2 after_birth_cue;
-  RE2 after_caf_cue;
-  RE2 after_tax_cue;
+  // Numbers announced by a cue word (see ClassifyCue and AfterCue), matched at their first digit.
+  RE2 birth_date;
+  RE2 caf_number;
+  RE2 tax_number;
   RE2 placeholder_like;
 
   Impl(PseudonymizerConfig cfg, NameDetector detector)
@@ -386,15 +531,15 @@ struct Pseudonymizer::Impl {
         email_domain(R"([A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63}){0,8})"
                      R"(\.[A-Za-z]{2,24})",
                      Utf8Options()),
-        after_birth_cue(R"([^\n\d]{0,40}?)" + std::string(kDatePattern), Utf8Options()),
-        after_caf_cue(R"([^\n\d]{0,40}?(\d{7,8}|\d{3} \d{4}))", Utf8Options()),
-        after_tax_cue(R"([^\n\d]{0,40}?(\d(?: ?\d){12}))", Utf8Options()),
+        birth_date(std::string(kDatePattern), Utf8Options()),
+        caf_number(R"(\d{7,8}|\d{3} \d{4})", Utf8Options()),
+        tax_number(R"(\d(?: ?\d){12})", Utf8Options()),
         placeholder_like(R"(\[\s*([^\[\]\d\n]{1,40}?)[ _-]*(\d{1,4})\s*\])", Utf8Options()) {}
 
   Status CheckPatterns() const {
     for (const RE2* re :
          {&phone_fr, &phone_intl, &nir, &siret, &siren, &fiscal, &address, &plate_old, &plate_siv,
-          &email_domain, &after_birth_cue, &after_caf_cue, &after_tax_cue, &placeholder_like}) {
+          &email_domain, &birth_date, &caf_number, &tax_number, &placeholder_like}) {
       if (!re->ok()) return Internal("privacy pattern failed to compile: " + re->error());
     }
     return Status::Ok();
@@ -475,10 +620,14 @@ struct Pseudonymizer::Impl {
     }
     if (contiguous <= 4 && after < text.size() && AlnumAt(text, after) &&
         !IsDigit(static_cast<unsigned char>(text[after]))) {
-      size_t len = MatchAt(address, text, pos);
-      consider(PiiType::kAddress, len, len > 0);
-      len = MatchAt(plate_old, text, pos);
-      consider(PiiType::kPlate, len, len > 0);
+      if (MayStartAddress(text, pos + contiguous)) {
+        size_t len = MatchAt(address, text, pos);
+        consider(PiiType::kAddress, len, len > 0);
+      }
+      if (MayStartOldPlate(text, pos + contiguous)) {
+        size_t len = MatchAt(plate_old, text, pos);
+        consider(PiiType::kPlate, len, len > 0);
+      }
     }
     if (contiguous >= 9 && !AlnumAt(text, pos + contiguous)) {
       consider(PiiType::kOtherNumber, contiguous, false);
@@ -682,31 +831,32 @@ struct Pseudonymizer::Impl {
     }
   }
 
+  // The number announced by a cue starts at the first digit after it (the text between holds
+  // no digit, no line break and at most 40 characters) and ends within 120 bytes of the cue.
+  // Matched with the anchored whole-match patterns, which RE2 answers with its DFA alone.
   void AfterCue(std::string_view text, CueKind kind, size_t cue_end,
                 std::vector<Candidate>* out) const {
-    if (!DigitSoonAfter(text, cue_end)) return;
-    const RE2* after = &after_birth_cue;
+    size_t begin = FirstDigitSoonAfter(text, cue_end);
+    if (begin >= text.size() || begin >= cue_end + kCueWindow) return;
+    const RE2* number = &birth_date;
     PiiType type = PiiType::kBirthDate;
     if (kind == CueKind::kCaf) {
-      after = &after_caf_cue;
+      number = &caf_number;
       type = PiiType::kCafNumber;
     } else if (kind == CueKind::kTax) {
-      after = &after_tax_cue;
+      number = &tax_number;
       type = PiiType::kTaxNumber;
     }
-    {
-      std::string_view window = text.substr(cue_end, 120);
-      re2::StringPiece groups[2];
-      if (!after->Match(window, 0, window.size(), RE2::ANCHOR_START, groups, 2)) return;
-      size_t begin = static_cast<size_t>(groups[1].data() - text.data());
-      size_t end = begin + groups[1].size();
-      if (AlnumAt(text, end)) return;
-      if (type != PiiType::kBirthDate && end + 1 < text.size() && text[end] == ' ' &&
-          IsDigit(static_cast<unsigned char>(text[end + 1]))) {
-        return;  // part of a longer grouped number
-      }
-      Add(out, type, begin, end);
+    std::string_view window = text.substr(begin, cue_end + kCueWindow - begin);
+    re2::StringPiece m;
+    if (!number->Match(window, 0, window.size(), RE2::ANCHOR_START, &m, 1)) return;
+    size_t end = begin + m.size();
+    if (AlnumAt(text, end)) return;
+    if (type != PiiType::kBirthDate && end + 1 < text.size() && text[end] == ' ' &&
+        IsDigit(static_cast<unsigned char>(text[end + 1]))) {
+      return;  // part of a longer grouped number
     }
+    Add(out, type, begin, end);
   }
 
   void ScanLiterals(std::string_view text, std::vector<Candidate>* out) const {
@@ -755,12 +905,17 @@ Result<std::vector<PiiSpan>> Pseudonymizer::Detect(std::string_view text,
                              " bytes");
   }
   if (!ValidUtf8(text)) return InvalidArgument("text is not valid UTF-8");
-  std::vector<Candidate> cands;
+  // Working buffers reused by the calls of this thread (large inputs release them below).
+  thread_local std::vector<Candidate> cands;
+  thread_local std::vector<PiiSpan> names;
+  thread_local std::vector<PiiSpan> spans;
+  cands.clear();
+  names.clear();
+  spans.clear();
   impl_->ScanStructured(text, &cands);
   impl_->ScanCues(text, &cands);
   impl_->ScanLiterals(text, &cands);
   if (!hints.sender_email.empty()) impl_->ScanHintEmail(text, hints, &cands);
-  std::vector<PiiSpan> names;
   impl_->names.Detect(text, hints, &names);
   for (const PiiSpan& s : names) cands.push_back({s.type, s.begin, s.end});
 
@@ -770,7 +925,6 @@ Result<std::vector<PiiSpan>> Pseudonymizer::Detect(std::string_view text,
   // Resolve overlaps: the higher priority wins, then the longer span.
   // The loser of a partial overlap keeps its non-overlapping part when that part still holds a
   // letter or digit, so that nothing is left in clear.
-  std::vector<PiiSpan> spans;
   for (Candidate c : cands) {
     bool keep = c.end > c.begin;
     while (keep && !spans.empty() && spans.back().end > c.begin) {
@@ -806,9 +960,15 @@ Result<std::vector<PiiSpan>> Pseudonymizer::Detect(std::string_view text,
   std::sort(spans.begin(), spans.end(),
             [](const PiiSpan& a, const PiiSpan& b) { return a.begin < b.begin; });
   std::vector<PiiSpan> clean;
+  clean.reserve(spans.size());
   for (PiiSpan s : spans) {
     if (!clean.empty() && s.begin < clean.back().end) s.begin = clean.back().end;
     if (s.end > s.begin) clean.push_back(s);
+  }
+  if (text.size() > (64u << 10)) {
+    cands = {};
+    names = {};
+    spans = {};
   }
   return clean;
 }

@@ -2,9 +2,8 @@
 
 #include <xapian.h>
 
-#include <nlohmann/json.hpp>
-
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "util/text.h"
@@ -44,6 +43,63 @@ struct Bm25Retriever::Impl {
     }
   }
 
+  // Runs one search on `db`; Xapian exceptions propagate to the caller.
+  Result<std::vector<SearchHit>> Run(Xapian::Database& db, const SearchRequest& request) const {
+    std::vector<SearchHit> hits;
+    Xapian::QueryParser qp;
+    Xapian::Stem stemmer("french");
+    qp.set_stemmer(stemmer);
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    std::unique_ptr<Xapian::Stopper> stopper = MakeXapianStopper(stop_words);
+    qp.set_stopper(stopper.get());
+    qp.set_default_op(Xapian::Query::OP_OR);
+    qp.set_database(db);
+    std::string text = NormalizeForIndex(request.query);
+    // Citizens' text is not query syntax: no boolean operators, wildcards or field names.
+    Xapian::Query body = qp.parse_query(text, 0);
+    Xapian::Query query = body;
+    if (params.title_boost > 0) {
+      Xapian::Query title = qp.parse_query(text, 0, "S");
+      query = Xapian::Query(Xapian::Query::OP_OR, body,
+                            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title,
+                                          static_cast<double>(params.title_boost)));
+    }
+    std::vector<Xapian::Query> filters;
+    if (!request.audience.empty()) filters.emplace_back("XA" + request.audience);
+    if (!request.source.empty()) filters.emplace_back("XS" + request.source);
+    if (!filters.empty()) {
+      query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                            Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+    }
+    if (!request.include_resources) {
+      query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query("XKR"));
+    }
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(params.k1, 0, 1, params.b, 0.5));
+    enquire.set_collapse_key(0);
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      json data = json::parse(it.get_document().get_data(), nullptr, false);
+      if (data.is_discarded()) return DataLoss("corrupt document data in the index");
+      SearchHit h;
+      h.document_id = data.value("id", "");
+      h.fiche_id = data.value("fiche_id", "");
+      h.title = data.value("title", "");
+      h.url = data.value("url", "");
+      h.section_path = data.value("path", "");
+      h.source_date = data.value("date", "");
+      h.score = it.get_weight();
+      if (request.with_snippets) {
+        h.snippet =
+            util::NormalizeSpace(mset.snippet(data.value("text", ""), 300, stemmer,
+                                              Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "", "", "…"));
+      }
+      hits.push_back(std::move(h));
+    }
+    return hits;
+  }
+
   void Release(std::unique_ptr<Xapian::Database> db, uint64_t gen) const {
     std::lock_guard lock(mu);
     if (gen == generation && pool.size() < 16) pool.push_back(std::move(db));
@@ -53,8 +109,8 @@ struct Bm25Retriever::Impl {
 Status ValidateSearchRequest(const SearchRequest& r) {
   if (util::Trim(r.query).empty()) return InvalidArgument("empty query");
   if (r.query.size() > kMaxQueryBytes) {
-    return InvalidArgument("query too long: " + std::to_string(r.query.size()) +
-                           " bytes (limit " + std::to_string(kMaxQueryBytes) + ")");
+    return InvalidArgument("query too long: " + std::to_string(r.query.size()) + " bytes (limit " +
+                           std::to_string(kMaxQueryBytes) + ")");
   }
   if (!util::IsValidUtf8(r.query)) return InvalidArgument("query is not valid UTF-8");
   if (r.limit < 1 || r.limit > 100) return InvalidArgument("limit must be between 1 and 100");
@@ -88,64 +144,25 @@ Result<std::vector<SearchHit>> Bm25Retriever::Search(const SearchRequest& reques
   PLUME_RETURN_IF_ERROR(ValidateSearchRequest(request));
   uint64_t gen = 0;
   PLUME_ASSIGN_OR_RETURN(auto db, impl_->Acquire(&gen));
-  std::vector<SearchHit> hits;
-  try {
-    Xapian::QueryParser qp;
-    Xapian::Stem stemmer("french");
-    qp.set_stemmer(stemmer);
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    std::unique_ptr<Xapian::Stopper> stopper = MakeXapianStopper(impl_->stop_words);
-    qp.set_stopper(stopper.get());
-    qp.set_default_op(Xapian::Query::OP_OR);
-    qp.set_database(*db);
-    std::string text = NormalizeForIndex(request.query);
-    // Citizens' text is not query syntax: no boolean operators, wildcards or field names.
-    Xapian::Query body = qp.parse_query(text, 0);
-    Xapian::Query query = body;
-    if (impl_->params.title_boost > 0) {
-      Xapian::Query title = qp.parse_query(text, 0, "S");
-      query = Xapian::Query(Xapian::Query::OP_OR, body,
-                            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title,
-                                          static_cast<double>(impl_->params.title_boost)));
-    }
-    std::vector<Xapian::Query> filters;
-    if (!request.audience.empty()) filters.emplace_back("XA" + request.audience);
-    if (!request.source.empty()) filters.emplace_back("XS" + request.source);
-    if (!filters.empty()) {
-      query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                            Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
-    }
-    if (!request.include_resources) {
-      query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query("XKR"));
-    }
-    Xapian::Enquire enquire(*db);
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(
-        Xapian::BM25Weight(impl_->params.k1, 0, 1, impl_->params.b, 0.5));
-    enquire.set_collapse_key(0);
-    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      json data = json::parse(it.get_document().get_data(), nullptr, false);
-      if (data.is_discarded()) return DataLoss("corrupt document data in the index");
-      SearchHit h;
-      h.document_id = data.value("id", "");
-      h.fiche_id = data.value("fiche_id", "");
-      h.title = data.value("title", "");
-      h.url = data.value("url", "");
-      h.section_path = data.value("path", "");
-      h.source_date = data.value("date", "");
-      h.score = it.get_weight();
-      if (request.with_snippets) {
-        h.snippet = util::NormalizeSpace(mset.snippet(data.value("text", ""), 300, stemmer,
-                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "", "", "…"));
+  // An index updated in place (UpdateIndex) can move on by two revisions while a handle reads an
+  // old one: Xapian then throws DatabaseModifiedError, and the search is run again on the latest.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      Result<std::vector<SearchHit>> hits = impl_->Run(*db, request);
+      if (hits.ok()) impl_->Release(std::move(db), gen);
+      return hits;
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      if (attempt >= 2)
+        return Unavailable("index changed during the search: " + e.get_description());
+      try {
+        db->reopen();
+      } catch (const Xapian::Error& r) {
+        return Internal("cannot reopen index: " + r.get_description());
       }
-      hits.push_back(std::move(h));
+    } catch (const Xapian::Error& e) {
+      return Internal("search failed: " + e.get_description());
     }
-  } catch (const Xapian::Error& e) {
-    return Internal("search failed: " + e.get_description());
   }
-  impl_->Release(std::move(db), gen);
-  return hits;
 }
 
 }  // namespace plume::retrieval

@@ -14,8 +14,9 @@
 #include "channels/mime_parser.h"
 #include "channels/outbox.h"
 #include "channels/reply_builder.h"
-#include "memory_mail_state.h"
+#include "channels/store_mail_state.h"
 #include "plume/clock.h"
+#include "plume_http_fixture.h"
 #include "store/sqlite/sqlite_store.h"
 #include "testing/test_util.h"
 
@@ -160,13 +161,21 @@ TEST_F(MailServersTest, OutboxRetriesThenDeliversAndKeepsRefusals) {
   ASSERT_TRUE(dead_sender.ok() && real_sender.ok());
   SwitchSender smtp;
   smtp.current = dead_sender->get();
-  testing::MemoryOutbox outbox;
+  auto store = SqliteStore::Open((dir_->path() / "outbox.db").string());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Message answered;
+  answered.service = "mairie";
+  answered.body = "Question";
+  auto message_id = (*store)->CreateMessage(answered);
+  ASSERT_TRUE(message_id.ok());
+  StoreOutbox outbox(store->get());
   FakeClock clock(1717409520000);
   OutboxSender sender(&outbox, &smtp, &clock);
 
   auto built = BuildReplyMime(Reply("Retry"));
   ASSERT_TRUE(built.ok());
   OutboxEntry e;
+  e.message_id = *message_id;
   e.envelope_from = "accueil@mairie.example";
   e.recipients = {MailServers::kCitizenAddress};
   e.raw = built->raw;
@@ -177,10 +186,15 @@ TEST_F(MailServersTest, OutboxRetriesThenDeliversAndKeepsRefusals) {
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->retried, 1);
   EXPECT_EQ(outbox.Get(*id)->state, OutboxState::kPending);
+  EXPECT_EQ(outbox.Get(*id)->attempts, 1);
   EXPECT_FALSE(outbox.Get(*id)->last_error.empty());
+  clock.Advance(59'999);  // not due yet: nothing tried
+  auto early = sender.RunOnce();
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->sent + early->retried + early->failed, 0);
+  clock.Advance(1);
 
   smtp.current = real_sender->get();
-  clock.Advance(60'000);
   auto second = sender.RunOnce();
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->sent, 1);
@@ -225,9 +239,21 @@ class FlakyFlagMailbox final : public ImapMailbox {
 TEST_F(MailServersTest, PollStoresMarksSeenThreadsAndRejectsHostileMail) {
   auto store = SqliteStore::Open((dir_->path() / "poll.db").string());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  testing::MemoryMailRepository repo;
+  StoreMailRepository repo(store->get());
   FakeClock clock(1717409520000);
-  repo.RecordOutbound("mairie", "reponse-plume-1@mairie.example", 999);
+  // An earlier conversation: Plume's reply to it (in the outbox) carries this Message-ID.
+  Message earlier;
+  earlier.service = "mairie";
+  earlier.channel = Channel::kEmail;
+  earlier.body = "Première demande";
+  auto earlier_id = (*store)->CreateMessage(earlier);
+  ASSERT_TRUE(earlier_id.ok());
+  MailOutboxEntry sent_reply;
+  sent_reply.message_id = *earlier_id;
+  sent_reply.rfc_message_id = "reponse-plume-1@mairie.example";
+  sent_reply.envelope_from = "accueil@mairie.example";
+  sent_reply.recipients = {"paul@example.fr"};
+  ASSERT_TRUE((*store)->EnqueueMail(sent_reply).ok());
 
   std::string bomb = "From: x@y.fr\nSubject: bombe\nContent-Type: multipart/mixed; boundary=m\n\n";
   for (int i = 0; i < 5000; ++i) bomb += "--m\n\nx\n";
@@ -242,9 +268,16 @@ TEST_F(MailServersTest, PollStoresMarksSeenThreadsAndRejectsHostileMail) {
   ASSERT_TRUE(servers_
                   ->Deliver("From: paul@example.fr\r\nSubject: Re: Votre demande\r\n"
                             "Message-ID: <citizen-b@example.fr>\r\n"
-                            "In-Reply-To: <reponse-plume-1@mairie.example>\r\n\r\n"
+                            "In-Reply-To: <reponse-plume-1@mairie.example>\r\n"
+                            "MIME-Version: 1.0\r\n"
+                            "Content-Type: multipart/mixed; boundary=sep\r\n\r\n"
+                            "--sep\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
                             "Merci, voici le document.\r\n\r\n"
-                            "Le 3 juin 2024, Mairie a écrit :\r\n> Envoyez le document.\r\n")
+                            "Le 3 juin 2024, Mairie a écrit :\r\n> Envoyez le document.\r\n"
+                            "--sep\r\nContent-Type: image/png\r\n"
+                            "Content-Disposition: attachment; filename=\"scan.png\"\r\n"
+                            "Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n"
+                            "--sep--\r\n")
                   .ok());
   ASSERT_EQ(WaitForUnseen(3).size(), 3u);
 
@@ -265,15 +298,29 @@ TEST_F(MailServersTest, PollStoresMarksSeenThreadsAndRejectsHostileMail) {
 
   MessageFilter f;
   f.service = "mairie";
+  f.after_id = *earlier_id;
   auto msgs = (*store)->ListMessages(f);
   ASSERT_TRUE(msgs.ok());
-  ASSERT_EQ(msgs->size(), 2u);
+  ASSERT_EQ(msgs->size(), 2u);  // stored once, despite the failed \Seen
   EXPECT_EQ((*msgs)[0].channel, Channel::kEmail);
   EXPECT_EQ((*msgs)[0].sender_name, "Renée");
   EXPECT_EQ((*msgs)[0].body, "Où en est ma demande ?");
   EXPECT_EQ((*msgs)[1].body, "Merci, voici le document.");
-  ASSERT_EQ(repo.inbound.size(), 2u);
-  EXPECT_EQ(repo.inbound[1].parent, std::optional<int64_t>(999));
+  auto first_env = (*store)->GetEmailEnvelope((*msgs)[0].id);
+  ASSERT_TRUE(first_env.ok()) << first_env.status().ToString();
+  EXPECT_EQ(first_env->rfc_message_id, "citizen-a@example.fr");
+  EXPECT_FALSE(first_env->thread_parent_id.has_value());
+  auto second_env = (*store)->GetEmailEnvelope((*msgs)[1].id);
+  ASSERT_TRUE(second_env.ok());
+  EXPECT_EQ(second_env->thread_parent_id, std::optional<int64_t>(*earlier_id));
+  auto attachments = (*store)->ListEmailAttachments((*msgs)[1].id);
+  ASSERT_TRUE(attachments.ok());
+  ASSERT_EQ(attachments->size(), 1u);
+  EXPECT_EQ((*attachments)[0].filename, "scan.png");
+  auto png = (*store)->GetEmailAttachment((*attachments)[0].id);
+  ASSERT_TRUE(png.ok());
+  EXPECT_EQ(png->data, std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_EQ(png->sha256, Sha256Hex(png->data));
 
   // Nothing left to do; the bomb stays unseen (visible to a person) but flagged.
   auto again = poller.PollOnce();
@@ -283,6 +330,120 @@ TEST_F(MailServersTest, PollStoresMarksSeenThreadsAndRejectsHostileMail) {
   auto unseen = mailbox_->ListUnseen("");
   ASSERT_TRUE(unseen.ok());
   EXPECT_EQ(unseen->size(), 1u);
+}
+
+// Quoted-printable soft breaks and =3D undone, enough to search a link in the HTML part.
+std::string RoughQpDecode(std::string raw) {
+  std::string out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw.compare(i, 3, "=\r\n") == 0) {
+      i += 2;
+    } else if (raw.compare(i, 3, "=3D") == 0) {
+      out += '=';
+      i += 2;
+    } else {
+      out += raw[i];
+    }
+  }
+  return out;
+}
+
+// Issue #7 end to end: a citizen's e-mail polled into the store, the agent's reply through the
+// HTTP API, the outbox sent by Postfix and read back by IMAP.
+TEST_F(MailServersTest, AgentReplyLeavesThroughPostfixThreadedWithTheSatisfactionLink) {
+  http::ServerOptions options;
+  options.mail_from = "accueil@mairie.example";
+  options.mail_from_name = "Mairie de Saint-Étienne";
+  options.public_base_url = "https://plume.mairie.example";
+  testing::PlumeHttp plume(dir_->path() / "e2e.db", options);
+  StoreMailRepository repo(&plume.store());
+  ASSERT_TRUE(servers_
+                  ->Deliver("From: Usager <usager@citoyen.test>\r\n"
+                            "Subject: Demande d'acte\r\n"
+                            "Message-ID: <e2e-citizen-2@citoyen.test>\r\n"
+                            "In-Reply-To: <e2e-citizen-1@citoyen.test>\r\n"
+                            "References: <e2e-citizen-1@citoyen.test>\r\n\r\n"
+                            "Bonjour, où en est mon acte ?\r\n")
+                  .ok());
+  ASSERT_EQ(WaitForUnseen(1).size(), 1u);
+  MailPoller poller(mailbox_.get(), &plume.store(), &repo, &plume.clock(), "mairie-35");
+  auto polled = poller.PollOnce();
+  ASSERT_TRUE(polled.ok()) << polled.status().ToString();
+  ASSERT_EQ(polled->stored, 1);
+  MessageFilter f;
+  f.service = "mairie-35";
+  auto stored = plume.store().ListMessages(f);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 1u);
+  const int64_t mail_id = (*stored)[0].id;
+
+  testing::AgentSession claire = plume.Login("claire");
+  // A message typed in by hand, with line breaks where a header could be smuggled.
+  auto created = plume.Post(claire, "/api/messages",
+                            {{"sender_name", "Jeanne\r\nBcc: pirate@example.org"},
+                             {"sender_email", MailServers::kCitizenAddress},
+                             {"subject", "Formulaire\r\nX-Injected: oui"},
+                             {"body", "Question posée au guichet."}});
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const int64_t form_id = testing::json::parse(created->body)["message"]["id"];
+
+  std::string link;
+  for (int64_t id : {mail_id, form_id}) {
+    auto res = plume.Post(claire, "/api/messages/" + std::to_string(id) + "/reply",
+                          {{"text", "Bonjour,\n\nVotre acte est prêt.\nCordialement."}});
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 201) << res->body;
+    auto body = testing::json::parse(res->body);
+    EXPECT_EQ(body["email_delivery"]["state"], "pending");
+    if (id == mail_id) link = body["satisfaction_path"];
+  }
+  ASSERT_FALSE(link.empty());
+
+  auto smtp = CurlSmtpSender::Create(SmtpConfig());
+  ASSERT_TRUE(smtp.ok());
+  StoreOutbox outbox(&plume.store());
+  OutboxSender sender(&outbox, smtp->get(), &plume.clock());
+  auto sent = sender.RunOnce();
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  EXPECT_EQ(sent->sent, 2);
+  auto detail = plume.Get(claire, "/api/messages/" + std::to_string(mail_id));
+  ASSERT_TRUE(detail);
+  EXPECT_EQ(testing::json::parse(detail->body)["email_delivery"]["state"], "sent");
+
+  std::vector<uint32_t> uids = WaitForUnseen(2);
+  ASSERT_EQ(uids.size(), 2u) << "Postfix did not deliver both replies";
+  int checked = 0;
+  for (uint32_t uid : uids) {
+    auto raw = mailbox_->Fetch(uid, 10u << 20);
+    ASSERT_TRUE(raw.ok());
+    auto got = ParseEmail(*raw);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->from_email, "accueil@mairie.example");
+    EXPECT_EQ(got->from_name, "Mairie de Saint-Étienne");
+    EXPECT_NE(raw->find("multipart/alternative"), std::string::npos);
+    EXPECT_NE(raw->find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
+    EXPECT_NE(raw->find("Content-Type: text/html; charset=utf-8"), std::string::npos);
+    EXPECT_NE(got->full_body.find("Votre acte est prêt."), std::string::npos);
+    if (got->subject == "Re: Demande d'acte") {
+      ++checked;
+      EXPECT_EQ(got->in_reply_to, "e2e-citizen-2@citoyen.test");
+      EXPECT_NE(raw->find("\r\nIn-Reply-To: <e2e-citizen-2@citoyen.test>\r\n"), std::string::npos);
+      EXPECT_NE(raw->find("\r\nReferences: <e2e-citizen-1@citoyen.test> "
+                          "<e2e-citizen-2@citoyen.test>\r\n"),
+                std::string::npos);
+      const std::string url = "https://plume.mairie.example" + link;
+      EXPECT_NE(got->full_body.find(url), std::string::npos);                          // plain part
+      EXPECT_NE(RoughQpDecode(*raw).find("href=\"" + url + "\""), std::string::npos);  // HTML
+    } else {
+      ++checked;
+      EXPECT_EQ(got->subject, "Re: Formulaire X-Injected: oui");
+      EXPECT_EQ(raw->find("\nBcc:"), std::string::npos);
+      EXPECT_EQ(raw->find("\nX-Injected:"), std::string::npos);
+      EXPECT_TRUE(got->in_reply_to.empty());
+    }
+  }
+  EXPECT_EQ(checked, 2);
 }
 
 TEST_F(MailServersTest, WrongPasswordIsUnauthenticated) {

@@ -1,13 +1,18 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "channels/mime_parser.h"
 #include "channels/outbox.h"
+#include "channels/outbox_worker.h"
 #include "channels/reply_builder.h"
-#include "memory_mail_state.h"
+#include "channels/store_mail_state.h"
 #include "plume/clock.h"
+#include "store/sqlite/sqlite_store.h"
+#include "testing/test_util.h"
 #include "util/text.h"
 
 namespace plume::channels {
@@ -62,6 +67,23 @@ TEST(ReplyBuilderTest, RoundTripKeepsHeadersAndBothParts) {
   EXPECT_NE(raw.find("&lt;=C3=A0 retirer&gt; &amp; sign=C3=A9"), std::string::npos);  // HTML part
 }
 
+TEST(ReplyBuilderTest, RecipientNameAndReferencesCannotAddHeaders) {
+  OutgoingReply r = SampleReply();
+  r.to_name = "Jeanne\r\nBcc: pirate@example.org\nX-Evil: 1";
+  r.subject = "Objet\nCc: autre@example.org";
+  auto built = BuildReplyMime(r);
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  for (const char* header : {"\nBcc:", "\nX-Evil:", "\nCc:"}) {
+    EXPECT_EQ(built->raw.find(header), std::string::npos) << header;
+  }
+  auto parsed = ParseEmail(built->raw);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->subject, "Re: Objet Cc: autre@example.org");
+  r = SampleReply();
+  r.references = {"ok@example.fr", "x@y>\r\nBcc: pirate@example.org"};
+  EXPECT_EQ(BuildReplyMime(r).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(ReplyBuilderTest, RejectsBadInput) {
   OutgoingReply r = SampleReply();
   r.to_email = "victim@example.org\r\nRCPT TO:<x@y>";
@@ -94,13 +116,35 @@ class ScriptedSender final : public SmtpSender {
   int calls = 0;
 };
 
+// The outbox of a real SQLite store, with one message to answer.
+class StoreOutboxFixture {
+ public:
+  StoreOutboxFixture() {
+    auto s = SqliteStore::Open((dir_.path() / "plume.db").string());
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+    Message m;
+    m.service = "mairie-35";
+    m.body = "Question";
+    message_id = *store_->CreateMessage(m);
+  }
+  int64_t message_id = 0;
+  Store* store() { return store_.get(); }
+
+ private:
+  plume::testing::TempDir dir_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
 TEST(OutboxSenderTest, TransientFailuresBackOffThenSend) {
-  testing::MemoryOutbox outbox;
+  StoreOutboxFixture fx;
+  StoreOutbox outbox(fx.store());
   ScriptedSender smtp;
   smtp.script = {Unavailable("connection refused"), Unavailable("421 busy")};
   FakeClock clock(1'000'000);
   OutboxSender sender(&outbox, &smtp, &clock);
   OutboxEntry e;
+  e.message_id = fx.message_id;
   e.envelope_from = "a@b.fr";
   e.recipients = {"c@d.fr"};
   e.raw = "x";
@@ -133,13 +177,15 @@ TEST(OutboxSenderTest, TransientFailuresBackOffThenSend) {
 }
 
 TEST(OutboxSenderTest, PermanentOrExhaustedFailuresStayVisible) {
-  testing::MemoryOutbox outbox;
+  StoreOutboxFixture fx;
+  StoreOutbox outbox(fx.store());
   ScriptedSender smtp;
   FakeClock clock(0);
   RetryPolicy policy;
   policy.backoff_ms = {10, 20};
   OutboxSender sender(&outbox, &smtp, &clock, policy);
   OutboxEntry e;
+  e.message_id = fx.message_id;
   e.envelope_from = "a@b.fr";
   e.recipients = {"c@d.fr"};
   auto permanent = outbox.Enqueue(e);
@@ -168,6 +214,42 @@ TEST(OutboxSenderTest, PermanentOrExhaustedFailuresStayVisible) {
   auto again = sender.RunOnce();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->sent, 1);
+}
+
+// The sender thread of `plume serve`: a pass at start, one per Wake(), and a prompt Stop() even
+// with an interval of an hour (no sleep, no timing: passes are counted).
+TEST(OutboxWorkerTest, RunsAtStartAndOnWakeThenStopsCleanly) {
+  StoreOutboxFixture fx;
+  StoreOutbox outbox(fx.store());
+  ScriptedSender smtp;
+  FakeClock clock(1'000);
+  OutboxSender sender(&outbox, &smtp, &clock);
+  OutboxEntry e;
+  e.message_id = fx.message_id;
+  e.envelope_from = "a@b.fr";
+  e.recipients = {"c@d.fr"};
+  e.raw = "x";
+  auto first = outbox.Enqueue(e);
+  ASSERT_TRUE(first.ok());
+  std::atomic<int> sent{0};
+  OutboxWorker worker(&sender, std::chrono::hours(1), [&](const Result<SendReport>& r) {
+    if (r.ok()) sent += r->sent;
+  });
+  worker.Start();
+  worker.WaitForPasses(1);
+  EXPECT_EQ(sent.load(), 1);
+  EXPECT_EQ(outbox.Get(*first)->state, OutboxState::kSent);
+
+  auto second = outbox.Enqueue(e);
+  ASSERT_TRUE(second.ok());
+  worker.Wake();
+  worker.WaitForPasses(2);
+  EXPECT_EQ(sent.load(), 2);
+  EXPECT_EQ(outbox.Get(*second)->state, OutboxState::kSent);
+  worker.Stop();
+  EXPECT_EQ(worker.passes(), 2);
+  EXPECT_EQ(smtp.calls, 2);
+  worker.Stop();  // idempotent
 }
 
 }  // namespace

@@ -461,6 +461,30 @@ async function scenario(base, call, tmp) {
     );
     await shot(page, "04-message-proposition-1280");
 
+    // The agent's opinion of the proposal: thumbs down with a reason (issue #5).
+    await page.getByTestId("draft-feedback-down").click();
+    // DSFR draws the checkbox on its label: the label is what a person clicks.
+    await page
+      .locator('[data-testid="draft-feedback-reasons"] label', {
+        hasText: "Incomplète",
+      })
+      .click();
+    check(
+      await page.getByLabel("Incomplète").isChecked(),
+      "motif « Incomplète » coché en cliquant son libellé",
+    );
+    await page
+      .getByLabel("Commentaire (facultatif)")
+      .fill("Il manque le délai.");
+    await page.getByTestId("draft-feedback-send").click();
+    await page.getByTestId("draft-feedback-sent").waitFor({ timeout: 10000 });
+    const fbText = await page.getByTestId("draft-feedback-sent").textContent();
+    check(
+      fbText.includes("à améliorer"),
+      "avis de l'agent sur la proposition enregistré (pouce baissé, motif)",
+      fbText,
+    );
+
     // "Régénérer" stores a new draft; "Écarter" records a discard and leaves an empty editor.
     const heading = page.getByRole("heading", {
       name: /^Proposition n° \d+ à relire$/,

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "intent/routing_service.h"
 #include "intent/taxonomy.h"
 #include "testing/test_util.h"
 #include "util/files.h"
@@ -130,6 +131,89 @@ TEST(RouterTest, ErrorsNameTheLine) {
 TEST(RouterTest, MissingFileIsNotFound) {
   EXPECT_EQ(LoadRoutingConfig("/nonexistent/routing.toml", RealTaxonomy()).status().code(),
             StatusCode::kNotFound);
+}
+
+// Stored rules (routing_service.h) ---------------------------------------------------------------
+
+TEST(RoutingServiceTest, TomlRulesSurviveTheStoreFormat) {
+  auto file = plume::testing::ResourceDir() / "intent" / "routing.example.toml";
+  Taxonomy taxonomy = RealTaxonomy();
+  auto config = LoadRoutingConfig(file, taxonomy);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  RoutingRuleSet rules = RuleSetFromConfig(*config);
+  ASSERT_TRUE(ValidateRuleSet(rules, taxonomy).ok()) << ValidateRuleSet(rules, taxonomy).ToString();
+  RoutingConfig back = ConfigFromRuleSet(rules);
+  FakeClassifier fake;
+  for (const auto& [service, body] : std::vector<std::pair<std::string, std::string>>{
+           {"prefecture-69", "Mon titre de séjour expire"},
+           {"prefecture-69", "mon entreprise"},
+           {"prefecture-69", "passeport"},
+           {"caf-13", "loyer"},
+           {"mairie-inconnue", "bibliothèque"}}) {
+    Message a = Msg(service, body), b = Msg(service, body);
+    auto da = ClassifyAndRoute(&a, &fake, *config);
+    auto db = ClassifyAndRoute(&b, &fake, back);
+    ASSERT_TRUE(da.ok() && db.ok());
+    EXPECT_EQ(a.queue, b.queue) << service << " " << body;
+    EXPECT_EQ(a.intent, b.intent);
+    EXPECT_FALSE(a.queue.empty());
+  }
+  // min_confidence 0.6 of prefecture-69 survives as 600 per mille: passeport (0.55) to qualify.
+  Message m = Msg("prefecture-69", "passeport");
+  ASSERT_TRUE(ClassifyAndRoute(&m, &fake, back).ok());
+  EXPECT_EQ(m.intent, kToQualifyIntent);
+}
+
+TEST(RoutingServiceTest, FallbackQueuesWithoutRulesOrModel) {
+  RoutingConfig empty = ConfigFromRuleSet({});
+  Message m = Msg("mairie-x", "bibliothèque");
+  ASSERT_TRUE(ClassifyAndRoute(&m, nullptr, empty).ok());
+  EXPECT_EQ(m.queue, kFallbackQualificationQueue);
+  EXPECT_EQ(m.intent, "");  // no model: left unclassified
+  FakeClassifier fake;
+  ASSERT_TRUE(ClassifyAndRoute(&m, &fake, empty).ok());
+  EXPECT_EQ(m.intent, "loisirs");
+  EXPECT_EQ(m.queue, kFallbackQueue);
+  // A human-set intent follows the rules without a threshold.
+  RoutingRuleSet rules;
+  rules.services = {{"", "accueil", "tri", 900}};
+  rules.rules = {{"mairie-x", "logement", "bureau-logement"}};
+  EXPECT_EQ(QueueForIntent(ConfigFromRuleSet(rules), "mairie-x", "logement"), "bureau-logement");
+  EXPECT_EQ(QueueForIntent(ConfigFromRuleSet(rules), "caf-13", "logement"), "accueil");
+}
+
+TEST(RoutingServiceTest, ValidationMessagesAreFrench) {
+  Taxonomy taxonomy = RealTaxonomy();
+  RoutingRuleSet ok;
+  ok.services = {{"", "accueil", "", std::nullopt}};
+  ok.rules = {{"", "etranger", "bureau"}, {"", "a-qualifier", "tri"}};
+  EXPECT_TRUE(ValidateRuleSet(ok, taxonomy).ok());
+  auto expect_error = [&](RoutingRuleSet r, const std::string& fragment) {
+    Status s = ValidateRuleSet(r, taxonomy);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << fragment;
+    EXPECT_NE(s.message().find(fragment), std::string::npos) << s.message();
+  };
+  RoutingRuleSet r = ok;
+  r.rules[0].intent = "astrologie";
+  expect_error(r, "Intention inconnue « astrologie »");
+  r = ok;
+  r.rules[0].queue = " ";
+  expect_error(r, "est vide");
+  r = ok;
+  r.rules.push_back(ok.rules[0]);
+  expect_error(r, "Deux règles");
+  r = ok;
+  r.services[0].default_queue = "";
+  expect_error(r, "file par défaut commune");
+  r = ok;
+  r.services.push_back({"caf-13", "a", "", 1200});
+  expect_error(r, "seuil");
+  r = ok;
+  r.rules[0].queue = std::string(101, 'q');
+  expect_error(r, "au plus 100 octets");
+  r = ok;
+  r.rules[0].queue = "\xff";
+  expect_error(r, "UTF-8");
 }
 
 }  // namespace

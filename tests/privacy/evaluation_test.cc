@@ -32,18 +32,19 @@ TEST(EvaluationTest, NerNames) {
       EvaluateNer(p, plume::testing::SharedDataDir() / "ner-europeana-fr" / "enp_FR.bnf.bio");
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   std::cout << report->FormatTable();
-  // Regression floors, below the measured 0.79 recall / 0.68 precision (token level, whole
+  // Regression floors, below the measured 0.843 recall / 0.676 precision (token level, whole
   // file); the issue's goal of 0.90 recall is NOT met on this 1906 newspaper corpus. The
   // precision floor keeps a "mask every capitalised word" detector from passing.
   const TypeScores& names = report->by_type[static_cast<int>(PiiType::kName)];
   EXPECT_GT(names.gold, 5000);
-  EXPECT_GE(names.Recall(), 0.77);
+  EXPECT_GE(names.Recall(), 0.82);
   EXPECT_GE(names.Precision(), 0.65);
 }
 
 TEST(EvaluationTest, NerHeldOutHalf) {
   // The name rules were tuned on the first half of the file (NerSplitPoint); the second half is
-  // the held-out figure reported for issue #3 (measured: R 0.797, P 0.608).
+  // the held-out figure reported for issue #3 (measured: R 0.843, P 0.598; before the second
+  // pass: R 0.797, P 0.608). Never tune the rules on this half.
   Pseudonymizer p = MakePseudonymizer();
   auto tokens =
       ReadNerFile(plume::testing::SharedDataDir() / "ner-europeana-fr" / "enp_FR.bnf.bio");
@@ -56,7 +57,7 @@ TEST(EvaluationTest, NerHeldOutHalf) {
   ASSERT_TRUE(test.ok()) << test.status().ToString();
   const TypeScores& names = test->by_type[static_cast<int>(PiiType::kName)];
   EXPECT_GT(names.gold, 2000);
-  EXPECT_GE(names.Recall(), 0.77);
+  EXPECT_GE(names.Recall(), 0.82);
   EXPECT_GE(names.Precision(), 0.57);
 }
 

@@ -61,6 +61,39 @@ TEST_F(NameRulesTest, UnknownCapitalisedWordInsideSentenceIsMasked) {
   EXPECT_EQ(Masked("Fin. Trousselier"), "Fin. Trousselier");
 }
 
+TEST_F(NameRulesTest, UnknownWordStartingASentenceBeforeAClauseIsMasked) {
+  // After a full stop, an unknown capitalised word followed by a lower-case word or a comma.
+  EXPECT_EQ(Masked("Il est parti. Trousselier est revenu."), "Il est parti. [NOM_1] est revenu.");
+  EXPECT_EQ(Masked("Fin. Trousselier, qui attendait, a signé."),
+            "Fin. [NOM_1], qui attendait, a signé.");
+  // Conjugated verbs, feminine forms and unaccented capitals of listed words are not names.
+  for (const char* text : {"Bien reçu. Continuez ainsi.", "Colis perdu. Arrivée hier soir.",
+                           "Dossier complet. Effrayée, elle a appelé.",
+                           "Il est venu. Nouvelle demande faite.", "Voici une Ecole fermée."}) {
+    EXPECT_EQ(Masked(text), text);
+  }
+}
+
+TEST_F(NameRulesTest, CivilitySlipsAndAbbreviatedTitles) {
+  // "boulanger" is an ordinary word: only the civility or title makes it a name.
+  EXPECT_EQ(Masked("Reçu par M, Boulanger hier."), "Reçu par M, [NOM_1] hier.");
+  EXPECT_EQ(Masked("Reçu par M* Boulanger hier."), "Reçu par M* [NOM_1] hier.");
+  EXPECT_EQ(Masked("Le lieut. Boulanger est parti."), "Le lieut. [NOM_1] est parti.");
+  EXPECT_EQ(Masked("Reçu par M. Janvier."), "Reçu par M. [NOM_1].");
+  // Not after a determiner or a title.
+  EXPECT_EQ(Masked("Monsieur le Maire, merci."), "Monsieur le Maire, merci.");
+  EXPECT_EQ(Masked("Le boulanger est parti."), "Le boulanger est parti.");
+}
+
+TEST_F(NameRulesTest, ANameFoundOnceIsMaskedEverywhereInTheText) {
+  // The second mention starts a line: only the first one's context shows it is a name.
+  EXPECT_EQ(Masked("M. Kerandraon est venu.\nKerandraon a signé."),
+            "M. [NOM_1] est venu.\n[NOM_1] a signé.");
+  // Places and ordinary words are not spread this way.
+  EXPECT_EQ(Masked("M. Kerandraon, de Brest.\nBrest est loin."),
+            "M. [NOM_1], de Brest.\nBrest est loin.");
+}
+
 TEST_F(NameRulesTest, GivenNamesFromTheDicollecteList) {
   // "Aaliyah" is only in dicollecte_given_names.txt, not in the hand-made list.
   EXPECT_EQ(Masked("Ma fille Aaliyah est malade."), "Ma fille [NOM_1] est malade.");

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "testing/test_util.h"
 
@@ -49,6 +52,48 @@ TEST_F(SqliteStoreTest, MigrationsAppliedOnceAndReopenable) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*(*again)->SchemaVersion(), SqliteStore::LatestSchemaVersion());
   EXPECT_EQ(*(*again)->CountDocuments(true), 1);
+}
+
+// Reads use a pool of read-only connections: each thread must still read what it has just
+// written, while other threads write and read at the same time.
+TEST_F(SqliteStoreTest, PooledReadsSeeWritesThatReturnedBeforeThem) {
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 30; ++i) {
+        Message m;
+        m.service = "service-" + std::to_string(t);
+        m.body = "Message " + std::to_string(i);
+        auto id = store_->CreateMessage(m);
+        if (!id.ok()) {
+          ++mismatches;
+          continue;
+        }
+        auto back = store_->GetMessage(*id);
+        auto counts = store_->CountMessagesByStatus(m.service);
+        if (!back.ok() || back->body != m.body || !counts.ok() || counts->new_messages != i + 1) {
+          ++mismatches;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_EQ(store_->CountMessagesByStatus("")->new_messages, 180);
+}
+
+// An in-memory store cannot share its database with other connections: reads use the writer.
+TEST(SqliteMemoryStoreTest, InMemoryStoreReadsItsOwnWrites) {
+  auto s = SqliteStore::Open(":memory:");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  Message m;
+  m.service = "caf-75";
+  m.body = "Bonjour";
+  auto id = (*s)->CreateMessage(m);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ((*s)->GetMessage(*id)->body, "Bonjour");
+  EXPECT_EQ((*s)->CountMessagesByStatus("caf-75")->new_messages, 1);
 }
 
 TEST_F(SqliteStoreTest, NotADatabaseIsReported) {

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
+#include <future>
 #include <limits>
 #include <thread>
 
@@ -319,6 +321,50 @@ TEST_P(StoreContractTest, TwoHandlesSeeEachOthersWrites) {
   EXPECT_EQ(store_->GetMessage(m)->status, MessageStatus::kClosed);
 }
 
+// Several nodes (issue #8): waiting for knowledge changes.
+TEST_P(StoreContractTest, WaitForKnowledgeChangeReturnsAtOnceWhenBehindAndOnTimeout) {
+  ASSERT_TRUE(store_->UpsertDocuments({Doc("F1", "h1")}, 10).ok());
+  // Known version already stale: no wait (a 10-minute timeout would hang the test otherwise).
+  auto behind = store_->WaitForKnowledgeChange(0, 600'000);
+  ASSERT_TRUE(behind.ok()) << behind.status().ToString();
+  EXPECT_EQ(*behind, 1);
+  // Nothing changes: the current version once the (short) timeout expires.
+  auto same = store_->WaitForKnowledgeChange(1, 20);
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  EXPECT_EQ(*same, 1);
+  // An unchanged upsert bumps nothing, so a waiter is not told about it.
+  ASSERT_TRUE(store_->UpsertDocuments({Doc("F1", "h1")}, 11).ok());
+  EXPECT_EQ(*store_->WaitForKnowledgeChange(1, 20), 1);
+}
+
+TEST_P(StoreContractTest, WaitForKnowledgeChangeWakesOnACommittedChange) {
+  // PostgreSQL: the change comes from another handle (another node); SQLite: from the same object.
+  std::unique_ptr<Store> other_handle;
+  if (GetParam().needs_postgres) {
+    auto other = backend_->Open();
+    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    other_handle = std::move(other).value();
+  }
+  Store& writer = other_handle ? *other_handle : *store_;
+  ASSERT_TRUE(store_->WaitForKnowledgeChange(0, 0).ok());  // starts listening (PostgreSQL)
+  for (DocumentStatus change : {DocumentStatus::kActive, DocumentStatus::kWithdrawn}) {
+    const int64_t before = *store_->KnowledgeVersion();
+    // The waiter's own timeout is far longer than the bound below: only a wake-up passes.
+    auto waiter = std::async(std::launch::async,
+                             [&] { return store_->WaitForKnowledgeChange(before, 120'000); });
+    if (change == DocumentStatus::kActive) {
+      ASSERT_TRUE(writer.UpsertDocuments({Doc("F7", "h" + std::to_string(before))}, 20).ok());
+    } else {
+      ASSERT_EQ(*writer.MarkWithdrawn({"particuliers/F7"}, 30), 1);
+    }
+    ASSERT_EQ(waiter.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+        << "the waiter was not woken by the committed change";
+    auto woken = waiter.get();
+    ASSERT_TRUE(woken.ok()) << woken.status().ToString();
+    EXPECT_EQ(*woken, before + 1);
+  }
+}
+
 // Messages --------------------------------------------------------------------------------------
 
 TEST_P(StoreContractTest, UnknownIds) {
@@ -587,6 +633,7 @@ TEST_P(StoreContractTest, ConcurrentDecisionsOnOneMessage) {
   int64_t m = NewMessage();
   std::vector<int64_t> drafts;
   for (int i = 0; i < 4; ++i) drafts.push_back(NewDraft(m));
+  std::atomic<int> recorded{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
@@ -596,12 +643,40 @@ TEST_P(StoreContractTest, ConcurrentDecisionsOnOneMessage) {
       d.agent = "agent" + std::to_string(t);
       d.kind = DecisionKind::kAccepted;
       d.final_text = "ok";
-      EXPECT_TRUE(store_->RecordDecision(d).ok());
+      Result<int64_t> r = store_->RecordDecision(d);
+      if (r.ok()) {
+        ++recorded;
+      } else {
+        EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition) << r.status().ToString();
+      }
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(store_->ListDecisions(m)->size(), 4u);
+  // Exactly one reply goes out; the others learn the message is already answered.
+  EXPECT_EQ(recorded.load(), 1);
+  EXPECT_EQ(store_->ListDecisions(m)->size(), 1u);
   EXPECT_EQ(store_->GetMessage(m)->status, MessageStatus::kAnswered);
+  // A discard is still recorded on an answered message (the agent's feedback on a draft).
+  Decision discard;
+  discard.message_id = m;
+  discard.draft_id = drafts[0];
+  discard.agent = "agent9";
+  discard.kind = DecisionKind::kDiscarded;
+  EXPECT_TRUE(store_->RecordDecision(discard).ok());
+  Decision own;
+  own.message_id = m;
+  own.agent = "agent9";
+  own.kind = DecisionKind::kWrittenWithoutAi;
+  own.final_text = "Deuxième réponse";
+  EXPECT_EQ(store_->RecordDecision(own).status().code(), StatusCode::kFailedPrecondition);
+  AuditEntry audit;
+  audit.at_ms = 1;
+  audit.service = "prefecture-69";
+  audit.agent = "agent9";
+  audit.action = "reply_sent";
+  EXPECT_EQ(store_->RecordDecisionWithAudit(own, audit).status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->ListDecisions(m)->size(), 2u);
 }
 
 // Workflow, accounts, sessions, tokens, audit -------------------------------------------------
@@ -623,6 +698,29 @@ TEST_P(StoreContractTest, CountMessagesByStatus) {
   EXPECT_EQ(all->new_messages, 2);
   auto none = store_->CountMessagesByStatus("inconnu");
   EXPECT_EQ(none->new_messages + none->in_progress + none->answered + none->closed, 0);
+  // The counts follow every path that changes a status: replies, assignment, new messages.
+  Decision reply;
+  reply.message_id = a;
+  reply.agent = "agent1";
+  reply.kind = DecisionKind::kWrittenWithoutAi;
+  reply.final_text = "Réponse";
+  ASSERT_TRUE(store_->RecordDecision(reply).ok());
+  NewAgent("agent-caf", "caf-75");
+  int64_t d = NewMessage("caf-75");
+  ASSERT_TRUE(store_->AssignMessageToLogin(d, "agent-caf").ok());
+  caf = store_->CountMessagesByStatus("caf-75");
+  EXPECT_EQ(caf->new_messages, 1);
+  EXPECT_EQ(caf->in_progress, 1);
+  EXPECT_EQ(caf->answered, 1);
+  EXPECT_EQ(caf->closed, 1);
+  // Same figures as counting the messages themselves.
+  MessageFilter f;
+  f.service = "caf-75";
+  f.limit = 1000;
+  auto listed = store_->ListMessages(f);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(static_cast<int64_t>(listed->size()),
+            caf->new_messages + caf->in_progress + caf->answered + caf->closed);
 }
 
 TEST_P(StoreContractTest, AgentsAreUniqueByLogin) {
@@ -957,6 +1055,571 @@ TEST_P(StoreContractTest, DraftFeedbackOnePerAgentAndDraft) {
   EXPECT_EQ(store_->ListDraftFeedback({"mairie-lyon", 0, 1000})->size(), 1u);
   EXPECT_EQ(store_->ListDraftFeedback({"", 201, 1000})->size(), 1u);
   EXPECT_TRUE(store_->ListDraftFeedback({"prefecture-69", 0, 1000})->empty());
+}
+
+TEST_P(StoreContractTest, GetDecisionById) {
+  const int64_t m = NewMessage();
+  const int64_t d = NewDraft(m);
+  Decision dec;
+  dec.message_id = m;
+  dec.draft_id = d;
+  dec.agent = "claire";
+  dec.kind = DecisionKind::kEdited;
+  dec.final_text = "Bonjour, voici la réponse.";
+  dec.edit_distance = 7;
+  dec.decided_at_ms = 1234;
+  auto id = store_->RecordDecision(dec);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  auto got = store_->GetDecision(*id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->id, *id);
+  EXPECT_EQ(got->message_id, m);
+  EXPECT_EQ(got->draft_id, d);
+  EXPECT_EQ(got->agent, "claire");
+  EXPECT_EQ(got->kind, DecisionKind::kEdited);
+  EXPECT_EQ(got->final_text, "Bonjour, voici la réponse.");
+  EXPECT_EQ(got->edit_distance, 7);
+  EXPECT_EQ(got->decided_at_ms, 1234);
+  EXPECT_EQ(store_->GetDecision(*id + 1000).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, ReplyTemplatesLifecycleAndVersion) {
+  auto v0 = store_->ReplyTemplateVersion();
+  ASSERT_TRUE(v0.ok()) << v0.status().ToString();
+  const int64_t kb0 = *store_->KnowledgeVersion();
+  const int64_t m = NewMessage();
+  Decision dec;
+  dec.message_id = m;
+  dec.agent = "claire";
+  dec.kind = DecisionKind::kWrittenWithoutAi;
+  dec.final_text = "Réponse envoyée.";
+  dec.decided_at_ms = 10;
+  auto decision_id = store_->RecordDecision(dec);
+  ASSERT_TRUE(decision_id.ok());
+
+  StoredReplyTemplate t;
+  t.service = "prefecture-69";
+  t.title = "Carte d'identité perdue";
+  t.body = "{{civilite}}, pour refaire la carte, faites une pré-demande en ligne.";
+  t.intent = "titres";
+  t.document_ids = {"particuliers/F1344", "particuliers/F1341"};
+  t.proposed_by = "claire";
+  t.proposed_at_ms = 20;
+  t.source_decision_id = *decision_id;
+  auto id = store_->CreateReplyTemplate(t);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  auto v1 = store_->ReplyTemplateVersion();
+  ASSERT_TRUE(v1.ok());
+  EXPECT_GT(*v1, *v0);
+  EXPECT_EQ(*store_->KnowledgeVersion(), kb0);  // the search index is not concerned
+
+  auto got = store_->GetReplyTemplate(*id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->service, "prefecture-69");
+  EXPECT_EQ(got->title, "Carte d'identité perdue");
+  EXPECT_EQ(got->body, t.body);
+  EXPECT_EQ(got->intent, "titres");
+  EXPECT_EQ(got->document_ids, t.document_ids);
+  EXPECT_EQ(got->status, ReplyTemplateStatus::kCandidate);
+  EXPECT_EQ(got->proposed_by, "claire");
+  EXPECT_EQ(got->proposed_at_ms, 20);
+  EXPECT_EQ(got->reviewed_by, "");
+  EXPECT_FALSE(got->reviewed_at_ms.has_value());
+  EXPECT_EQ(got->source_decision_id, *decision_id);
+
+  // One template per decision; unknown decisions and missing fields are refused.
+  EXPECT_EQ(store_->CreateReplyTemplate(t).status().code(), StatusCode::kAlreadyExists);
+  StoredReplyTemplate bad = t;
+  bad.source_decision_id = *decision_id + 1000;
+  EXPECT_EQ(store_->CreateReplyTemplate(bad).status().code(), StatusCode::kNotFound);
+  for (auto clear : std::vector<std::function<void(StoredReplyTemplate&)>>{
+           [](StoredReplyTemplate& x) { x.service.clear(); },
+           [](StoredReplyTemplate& x) { x.body.clear(); },
+           [](StoredReplyTemplate& x) { x.proposed_by.clear(); }}) {
+    StoredReplyTemplate empty = t;
+    empty.source_decision_id.reset();
+    clear(empty);
+    EXPECT_EQ(store_->CreateReplyTemplate(empty).status().code(), StatusCode::kInvalidArgument);
+  }
+  // Without a source decision, and in another service.
+  StoredReplyTemplate other = t;
+  other.source_decision_id.reset();
+  other.service = "caf-75";
+  other.document_ids.clear();
+  other.intent.clear();
+  auto other_id = store_->CreateReplyTemplate(other);
+  ASSERT_TRUE(other_id.ok()) << other_id.status().ToString();
+  EXPECT_TRUE(store_->GetReplyTemplate(*other_id)->document_ids.empty());
+  EXPECT_FALSE(store_->GetReplyTemplate(*other_id)->source_decision_id.has_value());
+
+  // Listing by service and status.
+  ReplyTemplateFilter f;
+  f.service = "prefecture-69";
+  f.status = ReplyTemplateStatus::kCandidate;
+  auto listed = store_->ListReplyTemplates(f);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].id, *id);
+  EXPECT_EQ(store_->ListReplyTemplates({})->size(), 2u);
+  f.status = ReplyTemplateStatus::kApproved;
+  EXPECT_TRUE(store_->ListReplyTemplates(f)->empty());
+  ReplyTemplateFilter page;
+  page.after_id = *id;
+  EXPECT_EQ(store_->ListReplyTemplates(page)->size(), 1u);
+  page.limit = 0;
+  EXPECT_EQ(store_->ListReplyTemplates(page).status().code(), StatusCode::kInvalidArgument);
+
+  // Review: approve with an edited body; the title is kept when not given.
+  const int64_t v_before_review = *store_->ReplyTemplateVersion();
+  ReplyTemplateReview review;
+  review.status = ReplyTemplateStatus::kApproved;
+  review.reviewer = "sophie";
+  review.at_ms = 30;
+  review.body = "Bonjour, voici la marche à suivre.";
+  auto reviewed = store_->ReviewReplyTemplate(*id, review);
+  ASSERT_TRUE(reviewed.ok()) << reviewed.status().ToString();
+  EXPECT_EQ(reviewed->status, ReplyTemplateStatus::kApproved);
+  EXPECT_EQ(reviewed->reviewed_by, "sophie");
+  EXPECT_EQ(reviewed->reviewed_at_ms, 30);
+  EXPECT_EQ(reviewed->body, "Bonjour, voici la marche à suivre.");
+  EXPECT_EQ(reviewed->title, "Carte d'identité perdue");
+  EXPECT_GT(*store_->ReplyTemplateVersion(), v_before_review);
+  EXPECT_EQ(store_->ListReplyTemplates(f)->size(), 1u);  // now approved
+  EXPECT_EQ(store_->GetReplyTemplate(*id)->body, "Bonjour, voici la marche à suivre.");
+
+  // A later rejection withdraws it; invalid reviews change nothing.
+  ReplyTemplateReview reject;
+  reject.status = ReplyTemplateStatus::kRejected;
+  reject.reviewer = "sophie";
+  reject.at_ms = 40;
+  reject.title = "Obsolète";
+  ASSERT_TRUE(store_->ReviewReplyTemplate(*id, reject).ok());
+  EXPECT_EQ(store_->GetReplyTemplate(*id)->status, ReplyTemplateStatus::kRejected);
+  EXPECT_EQ(store_->GetReplyTemplate(*id)->title, "Obsolète");
+  EXPECT_EQ(store_->ReviewReplyTemplate(*id + 1000, reject).status().code(), StatusCode::kNotFound);
+  const int64_t v_before_invalid = *store_->ReplyTemplateVersion();
+  ReplyTemplateReview invalid = reject;
+  invalid.status = ReplyTemplateStatus::kCandidate;
+  EXPECT_EQ(store_->ReviewReplyTemplate(*id, invalid).status().code(),
+            StatusCode::kInvalidArgument);
+  invalid = reject;
+  invalid.reviewer.clear();
+  EXPECT_EQ(store_->ReviewReplyTemplate(*id, invalid).status().code(),
+            StatusCode::kInvalidArgument);
+  invalid = reject;
+  invalid.body = "";
+  EXPECT_EQ(store_->ReviewReplyTemplate(*id, invalid).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(*store_->ReplyTemplateVersion(), v_before_invalid);
+  EXPECT_EQ(store_->GetReplyTemplate(*id)->title, "Obsolète");
+  EXPECT_EQ(store_->GetReplyTemplate(*id + 1000).status().code(), StatusCode::kNotFound);
+
+  // Another connection (another node) sees the same templates and counter.
+  auto again = backend_->Open();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*(*again)->ReplyTemplateVersion(), *store_->ReplyTemplateVersion());
+  EXPECT_EQ((*again)->GetReplyTemplate(*id)->status, ReplyTemplateStatus::kRejected);
+}
+
+// --- E-mail channel (issue #7): envelopes, attachments, outbox -----------------------------------
+
+TEST_P(StoreContractTest, EmailEnvelopesThreadingAndAttachments) {
+  const int64_t first = NewMessage("mairie-35");
+  const int64_t second = NewMessage("mairie-35");
+  const int64_t other = NewMessage("caf-75");
+  EmailEnvelope env;
+  env.message_id = first;
+  env.rfc_message_id = "citoyen-1@example.fr";
+  std::string binary("%PDF\0\xFF\x01 fin", 11);
+  EmailAttachment pdf;
+  pdf.filename = "justificatif été.pdf";
+  pdf.content_type = "application/pdf";
+  pdf.size = static_cast<int64_t>(binary.size());
+  pdf.sha256 = "abc123";
+  pdf.data = binary;
+  EmailAttachment big;
+  big.filename = "video.mp4";
+  big.content_type = "video/mp4";
+  big.size = 40'000'000;
+  big.dropped = true;
+  ASSERT_TRUE(store_->SaveEmailEnvelope(env, {pdf, big}).ok());
+  EXPECT_EQ(store_->SaveEmailEnvelope(env, {}).code(), StatusCode::kAlreadyExists);
+
+  EmailEnvelope reply;
+  reply.message_id = second;
+  reply.rfc_message_id = "citoyen-2@example.fr";
+  reply.in_reply_to = "citoyen-1@example.fr";
+  reply.references = {"racine@example.fr", "citoyen-1@example.fr"};
+  reply.thread_parent_id = first;
+  ASSERT_TRUE(store_->SaveEmailEnvelope(reply, {}).ok());
+
+  auto got = store_->GetEmailEnvelope(second);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->service, "mairie-35");
+  EXPECT_EQ(got->rfc_message_id, "citoyen-2@example.fr");
+  EXPECT_EQ(got->in_reply_to, "citoyen-1@example.fr");
+  EXPECT_EQ(got->references, reply.references);
+  EXPECT_EQ(got->thread_parent_id, std::optional<int64_t>(first));
+  auto plain = store_->GetEmailEnvelope(first);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->references.empty());
+  EXPECT_FALSE(plain->thread_parent_id.has_value());
+  EXPECT_EQ(store_->GetEmailEnvelope(other).status().code(), StatusCode::kNotFound);
+
+  // Found by Message-ID within the service only.
+  auto found = store_->FindMessageByRfcMessageId("mairie-35", "citoyen-1@example.fr");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(*found, std::optional<int64_t>(first));
+  EXPECT_FALSE(store_->FindMessageByRfcMessageId("caf-75", "citoyen-1@example.fr")->has_value());
+  EXPECT_FALSE(store_->FindMessageByRfcMessageId("mairie-35", "inconnu@x")->has_value());
+  EXPECT_FALSE(store_->FindMessageByRfcMessageId("mairie-35", "")->has_value());
+
+  // Listing gives metadata only; the bytes come back exactly from GetEmailAttachment.
+  auto list = store_->ListEmailAttachments(first);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].filename, "justificatif été.pdf");
+  EXPECT_EQ((*list)[0].size, 11);
+  EXPECT_TRUE((*list)[0].data.empty());
+  EXPECT_FALSE((*list)[0].dropped);
+  EXPECT_TRUE((*list)[1].dropped);
+  EXPECT_EQ((*list)[1].size, 40'000'000);
+  auto one = store_->GetEmailAttachment((*list)[0].id);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->data, binary);
+  EXPECT_EQ(one->message_id, first);
+  EXPECT_EQ(one->sha256, "abc123");
+  EXPECT_EQ(store_->GetEmailAttachment((*list)[1].id + 100).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->ListEmailAttachments(second)->empty());
+
+  // Refused: unknown message, oversized bytes, a references entry with a line break. Nothing of
+  // a refused envelope is stored.
+  EmailEnvelope unknown;
+  unknown.message_id = 999'999;
+  EXPECT_EQ(store_->SaveEmailEnvelope(unknown, {}).code(), StatusCode::kNotFound);
+  EmailEnvelope bad;
+  bad.message_id = other;
+  bad.references = {"a@b\nBcc: x@y"};
+  EXPECT_EQ(store_->SaveEmailEnvelope(bad, {}).code(), StatusCode::kInvalidArgument);
+  bad.references.clear();
+  EmailAttachment huge;
+  huge.data.assign(kMaxEmailAttachmentBytes + 1, 'x');
+  huge.size = static_cast<int64_t>(huge.data.size());
+  EXPECT_EQ(store_->SaveEmailEnvelope(bad, {huge}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->GetEmailEnvelope(other).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->ListEmailAttachments(other)->empty());
+}
+
+TEST_P(StoreContractTest, MailOutboxLifecycle) {
+  const int64_t m1 = NewMessage("mairie-35");
+  const int64_t m2 = NewMessage("caf-75");
+  MailOutboxEntry e;
+  e.message_id = m1;
+  e.rfc_message_id = "reponse-1@mairie.example";
+  e.envelope_from = "accueil@mairie.example";
+  e.recipients = {"usager@example.fr"};
+  e.raw = "Subject: Re: test\r\n\r\nBonjour\r\n";
+  e.next_attempt_ms = 5000;
+  e.created_ms = 5000;
+  e.state = MailOutboxState::kSent;  // ignored
+  e.attempts = 7;                    // ignored
+  auto id1 = store_->EnqueueMail(e);
+  ASSERT_TRUE(id1.ok()) << id1.status().ToString();
+  e.message_id = m2;
+  e.rfc_message_id = "reponse-2@caf.example";
+  e.recipients = {"a@example.fr", "b@example.fr"};
+  e.next_attempt_ms = 9000;
+  auto id2 = store_->EnqueueMail(e);
+  ASSERT_TRUE(id2.ok());
+
+  auto got = store_->GetMailOutboxEntry(*id1);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->service, "mairie-35");
+  EXPECT_EQ(got->state, MailOutboxState::kPending);
+  EXPECT_EQ(got->attempts, 0);
+  EXPECT_EQ(got->raw, "Subject: Re: test\r\n\r\nBonjour\r\n");
+  EXPECT_EQ(got->recipients, std::vector<std::string>{"usager@example.fr"});
+  EXPECT_EQ(got->sent_ms, 0);
+  EXPECT_EQ(store_->GetMailOutboxEntry(*id2)->recipients.size(), 2u);
+  // A reply in the outbox is found by its Message-ID (the citizen answers it), per service.
+  EXPECT_EQ(*store_->FindMessageByRfcMessageId("mairie-35", "reponse-1@mairie.example"),
+            std::optional<int64_t>(m1));
+  EXPECT_FALSE(
+      store_->FindMessageByRfcMessageId("caf-75", "reponse-1@mairie.example")->has_value());
+
+  MailOutboxFilter due;
+  due.due_at_ms = 6000;
+  due.state = MailOutboxState::kPending;
+  auto d = store_->ListMailOutbox(due);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ASSERT_EQ(d->size(), 1u);
+  EXPECT_EQ((*d)[0].id, *id1);
+  MailOutboxFilter caf;
+  caf.service = "caf-75";
+  ASSERT_EQ(store_->ListMailOutbox(caf)->size(), 1u);
+  MailOutboxFilter by_message;
+  by_message.message_id = m1;
+  ASSERT_EQ(store_->ListMailOutbox(by_message)->size(), 1u);
+
+  ASSERT_TRUE(store_->MarkMailAttemptFailed(*id1, 1, 65'000, "connexion refusée", false).ok());
+  got = store_->GetMailOutboxEntry(*id1);
+  EXPECT_EQ(got->state, MailOutboxState::kPending);
+  EXPECT_EQ(got->attempts, 1);
+  EXPECT_EQ(got->next_attempt_ms, 65'000);
+  EXPECT_EQ(got->last_error, "connexion refusée");
+  EXPECT_TRUE(store_->ListMailOutbox(due)->empty());  // not due any more
+
+  // Retry only applies to failed entries.
+  EXPECT_EQ(store_->RetryMail(*id1, 7000).code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->MarkMailAttemptFailed(*id1, 2, 0, "550 inconnu", true).ok());
+  EXPECT_EQ(store_->GetMailOutboxEntry(*id1)->state, MailOutboxState::kFailed);
+  MailOutboxFilter failed;
+  failed.state = MailOutboxState::kFailed;
+  ASSERT_EQ(store_->ListMailOutbox(failed)->size(), 1u);
+  ASSERT_TRUE(store_->RetryMail(*id1, 7000).ok());
+  got = store_->GetMailOutboxEntry(*id1);
+  EXPECT_EQ(got->state, MailOutboxState::kPending);
+  EXPECT_EQ(got->next_attempt_ms, 7000);
+  EXPECT_EQ(got->attempts, 2);
+
+  ASSERT_TRUE(store_->MarkMailSent(*id1, 8000).ok());
+  got = store_->GetMailOutboxEntry(*id1);
+  EXPECT_EQ(got->state, MailOutboxState::kSent);
+  EXPECT_EQ(got->sent_ms, 8000);
+  EXPECT_EQ(got->attempts, 3);
+
+  // Pagination and bad input.
+  MailOutboxFilter page;
+  page.after_id = *id1;
+  ASSERT_EQ(store_->ListMailOutbox(page)->size(), 1u);
+  page.limit = 0;
+  EXPECT_EQ(store_->ListMailOutbox(page).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->GetMailOutboxEntry(424242).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->MarkMailSent(424242, 1).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->MarkMailAttemptFailed(424242, 1, 1, "x", false).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->RetryMail(424242, 1).code(), StatusCode::kNotFound);
+  MailOutboxEntry orphan = e;
+  orphan.message_id = 999'999;
+  EXPECT_EQ(store_->EnqueueMail(orphan).status().code(), StatusCode::kNotFound);
+  MailOutboxEntry nobody = e;
+  nobody.recipients.clear();
+  EXPECT_EQ(store_->EnqueueMail(nobody).status().code(), StatusCode::kInvalidArgument);
+  nobody.recipients = {"a@b.fr\nRCPT TO:<x@y>"};
+  EXPECT_EQ(store_->EnqueueMail(nobody).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListMailOutbox(MailOutboxFilter{})->size(), 2u);
+}
+
+TEST_P(StoreContractTest, DraftsAndDecisionsOfSeveralMessages) {
+  int64_t m1 = NewMessage();
+  int64_t m2 = NewMessage("caf-75");
+  int64_t m3 = NewMessage();
+  int64_t d1a = NewDraft(m1);
+  int64_t d3 = NewDraft(m3);
+  int64_t d1b = NewDraft(m1);
+  Decision reply;
+  reply.message_id = m3;
+  reply.draft_id = d3;
+  reply.agent = "agent1";
+  reply.kind = DecisionKind::kAccepted;
+  reply.final_text = "ok";
+  ASSERT_TRUE(store_->RecordDecision(reply).ok());
+  Decision discard;
+  discard.message_id = m1;
+  discard.draft_id = d1a;
+  discard.agent = "agent1";
+  discard.kind = DecisionKind::kDiscarded;
+  ASSERT_TRUE(store_->RecordDecision(discard).ok());
+
+  auto drafts = store_->ListDraftsOfMessages({m3, m1, m2, 999999});
+  ASSERT_TRUE(drafts.ok()) << drafts.status().ToString();
+  ASSERT_EQ(drafts->size(), 3u);  // ordered by message, then draft
+  EXPECT_EQ((*drafts)[0].id, d1a);
+  EXPECT_EQ((*drafts)[1].id, d1b);
+  EXPECT_EQ((*drafts)[2].id, d3);
+  auto decisions = store_->ListDecisionsOfMessages({m3, m1});
+  ASSERT_TRUE(decisions.ok()) << decisions.status().ToString();
+  ASSERT_EQ(decisions->size(), 2u);
+  EXPECT_EQ((*decisions)[0].message_id, m1);
+  EXPECT_EQ((*decisions)[0].kind, DecisionKind::kDiscarded);
+  EXPECT_EQ((*decisions)[1].message_id, m3);
+  EXPECT_EQ((*decisions)[1].final_text, "ok");
+  EXPECT_TRUE(store_->ListDraftsOfMessages({})->empty());
+  EXPECT_TRUE(store_->ListDecisionsOfMessages({m2})->empty());
+  std::vector<int64_t> too_many(1001, m1);
+  EXPECT_EQ(store_->ListDraftsOfMessages(too_many).status().code(), StatusCode::kInvalidArgument);
+}
+
+// Intent routing (issue #6) ----------------------------------------------------------------------
+
+TEST_P(StoreContractTest, MessageQueueIsStoredAndFiltered) {
+  Message m;
+  m.service = "prefecture-69";
+  m.body = "Titre de séjour";
+  m.intent = "etranger";
+  m.queue = "bureau-des-etrangers";
+  auto a = store_->CreateMessage(m);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  m.queue = "accueil";
+  auto b = store_->CreateMessage(m);
+  ASSERT_TRUE(b.ok());
+  const int64_t unrouted = NewMessage();
+  EXPECT_EQ(store_->GetMessage(*a)->queue, "bureau-des-etrangers");
+  EXPECT_EQ(store_->GetMessage(unrouted)->queue, "");
+  MessageFilter f;
+  f.queue = "accueil";
+  auto list = store_->ListMessages(f);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].id, *b);
+  f.service = "prefecture-69";
+  f.queue = "bureau-des-etrangers";
+  ASSERT_EQ(store_->ListMessages(f)->size(), 1u);
+  f.service = "caf-13";
+  EXPECT_TRUE(store_->ListMessages(f)->empty());
+}
+
+TEST_P(StoreContractTest, RoutingRulesReplaceAndAudit) {
+  auto empty = store_->GetRoutingRules();
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_TRUE(empty->services.empty());
+  EXPECT_TRUE(empty->rules.empty());
+  RoutingRuleSet rules;
+  rules.services = {{"", "accueil", "a-qualifier", std::nullopt},
+                    {"prefecture-69", "accueil-69", "", 600}};
+  rules.rules = {{"", "entreprise", "pole-entreprises"},
+                 {"prefecture-69", "etranger", "bureau-des-etrangers"},
+                 {"prefecture-69", "a-qualifier", "tri-69"}};
+  AuditEntry audit;
+  audit.at_ms = 50;
+  audit.agent = "admin";
+  audit.action = "routing_rules_updated";
+  ASSERT_TRUE(store_->ReplaceRoutingRules(rules, audit).ok());
+  auto got = store_->GetRoutingRules();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->services.size(), 2u);
+  EXPECT_EQ(got->services[0].service, "");
+  EXPECT_EQ(got->services[0].default_queue, "accueil");
+  EXPECT_FALSE(got->services[0].min_confidence_permille.has_value());
+  EXPECT_EQ(got->services[1].service, "prefecture-69");
+  EXPECT_EQ(got->services[1].min_confidence_permille, std::optional<int>(600));
+  ASSERT_EQ(got->rules.size(), 3u);  // ordered by (service, intent)
+  EXPECT_EQ(got->rules[0].intent, "entreprise");
+  EXPECT_EQ(got->rules[1].intent, "a-qualifier");
+  EXPECT_EQ(got->rules[2].queue, "bureau-des-etrangers");
+  AuditFilter af;
+  auto entries = store_->ListAudit(af);
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].action, "routing_rules_updated");
+
+  // A second replace drops what is not in it.
+  RoutingRuleSet smaller;
+  smaller.services = {{"", "tri", "", std::nullopt}};
+  ASSERT_TRUE(store_->ReplaceRoutingRules(smaller, audit).ok());
+  got = store_->GetRoutingRules();
+  ASSERT_EQ(got->services.size(), 1u);
+  EXPECT_EQ(got->services[0].default_queue, "tri");
+  EXPECT_TRUE(got->rules.empty());
+}
+
+TEST_P(StoreContractTest, BadRoutingRulesChangeNothing) {
+  RoutingRuleSet good;
+  good.services = {{"", "accueil", "", std::nullopt}};
+  good.rules = {{"", "etranger", "bureau"}};
+  AuditEntry audit;
+  audit.action = "routing_rules_updated";
+  ASSERT_TRUE(store_->ReplaceRoutingRules(good, audit).ok());
+  RoutingRuleSet duplicate = good;
+  duplicate.rules.push_back({"", "etranger", "autre"});
+  EXPECT_EQ(store_->ReplaceRoutingRules(duplicate, audit).code(), StatusCode::kInvalidArgument);
+  RoutingRuleSet empty_queue = good;
+  empty_queue.rules[0].queue = "";
+  EXPECT_EQ(store_->ReplaceRoutingRules(empty_queue, audit).code(), StatusCode::kInvalidArgument);
+  RoutingRuleSet bad_threshold = good;
+  bad_threshold.services[0].min_confidence_permille = 1001;
+  EXPECT_EQ(store_->ReplaceRoutingRules(bad_threshold, audit).code(), StatusCode::kInvalidArgument);
+  AuditEntry no_action;
+  EXPECT_EQ(store_->ReplaceRoutingRules(good, no_action).code(), StatusCode::kInvalidArgument);
+  auto got = store_->GetRoutingRules();
+  ASSERT_EQ(got->rules.size(), 1u);
+  EXPECT_EQ(got->rules[0].queue, "bureau");
+  EXPECT_EQ(store_->ListAudit(AuditFilter{})->size(), 1u);
+}
+
+TEST_P(StoreContractTest, IntentCorrectionReroutesAndAudits) {
+  const int64_t id = NewMessage("caf-13");
+  IntentCorrectionRecord c;
+  c.message_id = id;
+  c.text = "Bonjour [NOM_1], mon allocation logement";
+  c.label = "logement";
+  c.predicted = "famille";
+  c.agent = "agent1";
+  c.created_at_ms = 70;
+  AuditEntry audit;
+  audit.at_ms = 70;
+  audit.service = "caf-13";
+  audit.agent = "agent1";
+  audit.action = "intent_corrected";
+  auto cid = store_->RecordIntentCorrection(c, "aides-au-logement", audit);
+  ASSERT_TRUE(cid.ok()) << cid.status().ToString();
+  auto m = store_->GetMessage(id);
+  EXPECT_EQ(m->intent, "logement");
+  EXPECT_EQ(m->queue, "aides-au-logement");
+  auto list = store_->ListIntentCorrections(0, 10);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].id, *cid);
+  EXPECT_EQ((*list)[0].service, "caf-13");
+  EXPECT_EQ((*list)[0].text, c.text);
+  EXPECT_EQ((*list)[0].predicted, "famille");
+  EXPECT_EQ((*list)[0].agent, "agent1");
+  EXPECT_EQ((*list)[0].created_at_ms, 70);
+  EXPECT_TRUE(store_->ListIntentCorrections(*cid, 10)->empty());
+  AuditFilter af;
+  af.message_id = id;
+  auto entries = store_->ListAudit(af);
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].action, "intent_corrected");
+
+  // Unknown message: nothing written, not even the audit line.
+  c.message_id = 999999;
+  EXPECT_EQ(store_->RecordIntentCorrection(c, "q", audit).status().code(), StatusCode::kNotFound);
+  c.message_id = id;
+  c.text = "";
+  EXPECT_EQ(store_->RecordIntentCorrection(c, "q", audit).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListIntentCorrections(0, 10)->size(), 1u);
+  EXPECT_EQ(store_->ListAudit(AuditFilter{})->size(), 1u);
+  EXPECT_EQ(store_->ListIntentCorrections(0, 0).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, IntentModelsActivateAndRoundTripBytes) {
+  EXPECT_EQ(store_->GetActiveIntentModel().status().code(), StatusCode::kNotFound);
+  std::string bytes;
+  for (int i = 0; i < 3000; ++i) bytes += static_cast<char>(i % 256);  // NUL and high bytes
+  StoredIntentModel v1{1, R"({"version":1})", "hash-1", bytes, 10, false};
+  ASSERT_TRUE(store_->SaveIntentModel(v1).ok());
+  auto active = store_->GetActiveIntentModel();
+  ASSERT_TRUE(active.ok()) << active.status().ToString();
+  EXPECT_EQ(active->version, 1);
+  EXPECT_EQ(active->model, bytes);
+  EXPECT_EQ(active->manifest, R"({"version":1})");
+  EXPECT_TRUE(active->active);
+  StoredIntentModel v2{2, R"({"version":2})", "hash-2", "deux", 20, false};
+  ASSERT_TRUE(store_->SaveIntentModel(v2).ok());
+  EXPECT_EQ(store_->GetActiveIntentModel()->version, 2);
+  // Same version and hash: only activated; another hash: refused.
+  ASSERT_TRUE(store_->SaveIntentModel(v1).ok());
+  EXPECT_EQ(store_->GetActiveIntentModel()->version, 1);
+  StoredIntentModel clash = v2;
+  clash.model_hash = "other";
+  EXPECT_EQ(store_->SaveIntentModel(clash).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->GetActiveIntentModel()->version, 1);
+  ASSERT_TRUE(store_->ActivateIntentModel(2).ok());
+  EXPECT_EQ(store_->GetActiveIntentModel()->model, "deux");
+  EXPECT_EQ(store_->ActivateIntentModel(7).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetActiveIntentModel()->version, 2);
+  StoredIntentModel empty{3, "{}", "h", "", 30, false};
+  EXPECT_EQ(store_->SaveIntentModel(empty).code(), StatusCode::kInvalidArgument);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreContractTest,

@@ -9,7 +9,9 @@ import { LoginPage } from "./pages/LoginPage";
 import { InboxPage } from "./pages/InboxPage";
 import { MessagePage } from "./pages/MessagePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { TemplatesPage, kTemplatesPath } from "./pages/TemplatesPage";
 import { DashboardPage, canSeeDashboard, kDashboardPath } from "./pages/DashboardPage";
+import { RoutingPage, canSeeRouting, kRoutingPath } from "./pages/RoutingPage";
 
 export function App() {
   // undefined: session not checked yet; null: signed out.
@@ -54,6 +56,10 @@ export function App() {
     page = <InboxPage search={location.search} />;
   } else if (onDashboard) {
     page = <DashboardPage search={location.search} session={session} />;
+  } else if (location.path.replace(/\/$/, "") === kTemplatesPath) {
+    page = <TemplatesPage session={session} />;
+  } else if (location.path.replace(/\/$/, "") === kRoutingPath) {
+    page = <RoutingPage session={session} />;
   } else if (messageMatch) {
     page = <MessagePage key={messageMatch[1]} id={Number(messageMatch[1])} session={session} />;
   } else {
@@ -101,6 +107,20 @@ export function App() {
                   linkProps: { href: "/" },
                   isActive: location.path === "/" || messageMatch !== null,
                 },
+                {
+                  text: "Réponses types",
+                  linkProps: { href: kTemplatesPath },
+                  isActive: location.path.replace(/\/$/, "") === kTemplatesPath,
+                },
+                ...(canSeeRouting(session)
+                  ? [
+                      {
+                        text: "Règles d'orientation",
+                        linkProps: { href: kRoutingPath },
+                        isActive: location.path.replace(/\/$/, "") === kRoutingPath,
+                      },
+                    ]
+                  : []),
                 ...(canSeeDashboard(session)
                   ? [
                       {

@@ -3,11 +3,15 @@
 import type {
   Decision,
   Draft,
+  EmailDelivery,
   Engines,
+  IntentList,
+  RoutingRules,
   Message,
   MessageDetail,
   MessageList,
   OutcomeReport,
+  ReplyTemplate,
   Session,
 } from "./types";
 
@@ -84,6 +88,16 @@ async function request<T>(
 }
 
 export const api = {
+  // Intent routing (issue #6).
+  intents: () => request<IntentList>("GET", "/api/intents"),
+  routingRules: () => request<RoutingRules>("GET", "/api/admin/routing"),
+  saveRoutingRules: (rules: RoutingRules) =>
+    request<RoutingRules>("PUT", "/api/admin/routing", {
+      services: rules.services,
+      rules: rules.rules,
+    }),
+  correctIntent: (id: number, intent: string) =>
+    request<{ message: Message }>("POST", `/api/messages/${id}/intent`, { intent }),
   login: (login: string, password: string) =>
     request<Session>("POST", "/api/auth/login", { login, password }, { authRequired: false }),
   logout: () => request<void>("POST", "/api/auth/logout", {}, { authRequired: false }),
@@ -93,10 +107,36 @@ export const api = {
   getMessage: (id: number) => request<MessageDetail>("GET", `/api/messages/${id}`),
   assign: (id: number) => request<{ message: Message }>("POST", `/api/messages/${id}/assign`, {}),
   engines: () => request<Engines>("GET", "/api/engines"),
+  draftFeedback: (draftId: number, thumbsUp: boolean, reasons: string[], comment: string) =>
+    request<unknown>("POST", `/api/drafts/${draftId}/feedback`, {
+      thumbs_up: thumbsUp,
+      reasons,
+      comment,
+    }),
   discard: (draftId: number) =>
     request<{ decision: Decision }>("POST", `/api/drafts/${draftId}/discard`, {}),
   outcomes: (params: URLSearchParams) =>
     request<OutcomeReport>("GET", `/api/metrics/outcomes?${params.toString()}`),
+  retryEmail: (outboxId: number) =>
+    request<{ entry: EmailDelivery }>("POST", `/api/outbox/${outboxId}/retry`, {}),
+  // Réponses types (issue #3).
+  proposeTemplate: (decisionId: number) =>
+    request<{ template: ReplyTemplate; removed: string[] }>(
+      "POST",
+      `/api/decisions/${decisionId}/template-candidate`,
+      {},
+    ),
+  listTemplates: (status?: string) =>
+    request<{ templates: ReplyTemplate[]; version: number }>(
+      "GET",
+      status ? `/api/templates?status=${encodeURIComponent(status)}` : "/api/templates",
+    ),
+  reviewTemplate: (id: number, action: "approve" | "reject", body?: string) =>
+    request<{ template: ReplyTemplate }>(
+      "POST",
+      `/api/templates/${id}/${action}`,
+      body === undefined ? {} : { body },
+    ),
   reply: (id: number, text: string, draftId: number | null) =>
     request<{ decision: Decision; message: Message }>(
       "POST",

@@ -30,6 +30,7 @@ export interface Message {
   status: MessageStatus;
   assigned_agent: string | null;
   intent: string | null;
+  queue?: string | null; // routing queue (issue #6)
 }
 
 export interface Source {
@@ -75,6 +76,8 @@ export interface MessageDetail {
   message: Message;
   drafts: Draft[];
   decisions: Decision[];
+  email_delivery?: EmailDelivery | null; // issue #7: the reply e-mail
+  attachments?: EmailAttachment[];
 }
 
 export interface Engines {
@@ -130,4 +133,73 @@ export interface OutcomeReport {
   total: OutcomeFigures;
   by_service: Record<string, OutcomeFigures>;
   periods: { start: string; figures: OutcomeFigures }[];
+}
+
+// Issue #7: delivery state of a reply e-mail (outbox entry, or "not_queued").
+export interface EmailDelivery {
+  id?: number;
+  state: "pending" | "sent" | "failed" | "not_queued";
+  state_label: string;
+  attempts?: number;
+  last_error?: string;
+  next_attempt_at?: string | null;
+  sent_at?: string | null;
+}
+
+export interface EmailAttachment {
+  id: number;
+  filename: string;
+  content_type: string;
+  size: number;
+  kept: boolean;
+  url: string | null;
+}
+
+// Réponses types proposed from sent replies (issue #3).
+export type ReplyTemplateStatus = "candidate" | "approved" | "rejected";
+
+export interface ReplyTemplate {
+  id: number;
+  service: string;
+  title: string;
+  body: string;
+  intent: string;
+  document_ids: string[];
+  status: ReplyTemplateStatus;
+  proposed_by: string;
+  proposed_at: string;
+  reviewed_by: string;
+  reviewed_at: string | null;
+  decision_id: number | null;
+}
+
+// Intent routing (issue #6).
+export interface IntentLabel {
+  id: string;
+  name: string;
+}
+
+export interface IntentList {
+  intents: IntentLabel[];
+  to_qualify: IntentLabel;
+}
+
+export interface ServiceQueues {
+  service: string; // "" for every service
+  default_queue: string;
+  qualification_queue: string;
+  min_confidence: number | null;
+}
+
+export interface RoutingRule {
+  service: string; // "" for every service
+  intent: string;
+  intent_name?: string;
+  queue: string;
+}
+
+export interface RoutingRules {
+  services: ServiceQueues[];
+  rules: RoutingRule[];
+  editable?: boolean;
 }

@@ -54,6 +54,9 @@ class PostgresStore final : public Store {
                          const std::function<Status(const KnowledgeDocument&)>& fn) override;
   Result<int64_t> CountDocuments(bool include_withdrawn) override;
   Result<int64_t> KnowledgeVersion() override;
+  // Waits on a dedicated connection that LISTENs on channel plume_kb (NOTIFY is sent by the
+  // transaction that bumps the version, so it is heard from any process once committed).
+  Result<int64_t> WaitForKnowledgeChange(int64_t known_version, int64_t timeout_ms) override;
 
   Result<int64_t> CreateMessage(const Message& message) override;
   Result<Message> GetMessage(int64_t id) override;
@@ -64,6 +67,8 @@ class PostgresStore final : public Store {
   Result<int64_t> CreateDraft(const Draft& draft) override;
   Result<Draft> GetDraft(int64_t id) override;
   Result<std::vector<Draft>> ListDrafts(int64_t message_id) override;
+  Result<std::vector<Draft>> ListDraftsOfMessages(const std::vector<int64_t>& ids) override;
+  Result<std::vector<Decision>> ListDecisionsOfMessages(const std::vector<int64_t>& ids) override;
   Result<int64_t> RecordDecision(const Decision& decision) override;
   Result<std::vector<Decision>> ListDecisions(int64_t message_id) override;
 
@@ -91,13 +96,49 @@ class PostgresStore final : public Store {
       const OutcomeRecordFilter& filter) override;
   Result<int64_t> SaveDraftFeedback(const DraftFeedback& feedback) override;
   Result<std::vector<DraftFeedback>> ListDraftFeedback(const OutcomeRecordFilter& filter) override;
+  Result<Decision> GetDecision(int64_t id) override;
+  Result<int64_t> CreateReplyTemplate(const StoredReplyTemplate& tmpl) override;
+  Result<StoredReplyTemplate> GetReplyTemplate(int64_t id) override;
+  Result<std::vector<StoredReplyTemplate>> ListReplyTemplates(
+      const ReplyTemplateFilter& filter) override;
+  Result<StoredReplyTemplate> ReviewReplyTemplate(int64_t id,
+                                                  const ReplyTemplateReview& review) override;
+  Result<int64_t> ReplyTemplateVersion() override;
+
+  Result<RoutingRuleSet> GetRoutingRules() override;
+  Status ReplaceRoutingRules(const RoutingRuleSet& rules, const AuditEntry& audit) override;
+  Result<int64_t> RecordIntentCorrection(const IntentCorrectionRecord& correction,
+                                         const std::string& queue,
+                                         const AuditEntry& audit) override;
+  Result<std::vector<IntentCorrectionRecord>> ListIntentCorrections(int64_t after_id,
+                                                                    int limit) override;
+  Status SaveIntentModel(const StoredIntentModel& model) override;
+  Status ActivateIntentModel(int64_t version) override;
+  Result<StoredIntentModel> GetActiveIntentModel() override;
+
+  Status SaveEmailEnvelope(const EmailEnvelope& envelope,
+                           const std::vector<EmailAttachment>& attachments) override;
+  Result<EmailEnvelope> GetEmailEnvelope(int64_t message_id) override;
+  Result<std::optional<int64_t>> FindMessageByRfcMessageId(
+      const std::string& service, const std::string& rfc_message_id) override;
+  Result<std::vector<EmailAttachment>> ListEmailAttachments(int64_t message_id) override;
+  Result<EmailAttachment> GetEmailAttachment(int64_t id) override;
+  Result<int64_t> EnqueueMail(const MailOutboxEntry& entry) override;
+  Result<std::vector<MailOutboxEntry>> ListMailOutbox(const MailOutboxFilter& filter) override;
+  Result<MailOutboxEntry> GetMailOutboxEntry(int64_t id) override;
+  Status MarkMailSent(int64_t id, int64_t now_ms) override;
+  Status MarkMailAttemptFailed(int64_t id, int attempts, int64_t next_attempt_ms,
+                               const std::string& error, bool give_up) override;
+  Status RetryMail(int64_t id, int64_t now_ms) override;
 
  private:
   class Pool;
+  class Listener;
   explicit PostgresStore(std::unique_ptr<Pool> pool);
   Status Migrate();
 
   std::unique_ptr<Pool> pool_;
+  std::unique_ptr<Listener> listener_;  // WaitForKnowledgeChange's connection
 };
 
 }  // namespace plume

@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <string_view>
 #include <utility>
 
@@ -157,6 +159,125 @@ CREATE TABLE draft_feedback (
 CREATE INDEX draft_feedback_created ON draft_feedback(created_at);
 CREATE INDEX decisions_decided ON decisions(decided_at);
 )sql",
+    // 4: per-service message counts by status, kept by triggers: the inbox reads them on every
+    // list request, and counting 100k rows took 6 ms.
+    R"sql(
+CREATE TABLE message_counts (
+  service TEXT NOT NULL,
+  status TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (service, status)
+) WITHOUT ROWID;
+INSERT INTO message_counts (service, status, n)
+  SELECT service, status, COUNT(*) FROM messages GROUP BY service, status;
+CREATE TRIGGER message_counts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO message_counts (service, status, n) VALUES (NEW.service, NEW.status, 1)
+    ON CONFLICT (service, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER message_counts_delete AFTER DELETE ON messages BEGIN
+  UPDATE message_counts SET n = n - 1 WHERE service = OLD.service AND status = OLD.status;
+END;
+CREATE TRIGGER message_counts_update AFTER UPDATE OF service, status ON messages
+  WHEN OLD.service IS NOT NEW.service OR OLD.status IS NOT NEW.status BEGIN
+  UPDATE message_counts SET n = n - 1 WHERE service = OLD.service AND status = OLD.status;
+  INSERT INTO message_counts (service, status, n) VALUES (NEW.service, NEW.status, 1)
+    ON CONFLICT (service, status) DO UPDATE SET n = n + 1;
+END;
+)sql",
+    // 5: reply templates proposed from sent replies, reviewed by supervisors (issue #3).
+    R"sql(
+CREATE TABLE reply_templates (
+  id INTEGER PRIMARY KEY,
+  service TEXT NOT NULL CHECK (service <> ''),
+  title TEXT NOT NULL,
+  body TEXT NOT NULL CHECK (body <> ''),
+  intent TEXT NOT NULL,
+  document_ids TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('candidate', 'approved', 'rejected')),
+  proposed_by TEXT NOT NULL CHECK (proposed_by <> ''),
+  proposed_at INTEGER NOT NULL,
+  reviewed_by TEXT NOT NULL,
+  reviewed_at INTEGER,
+  decision_id INTEGER UNIQUE REFERENCES decisions(id)
+);
+CREATE INDEX reply_templates_service_status ON reply_templates(service, status, id);
+)sql",
+    // 6: intent routing: message queues, routing rules edited by admins, agents' intent
+    // corrections (training examples) and the intent models shared by every node.
+    R"sql(
+ALTER TABLE messages ADD COLUMN queue TEXT NOT NULL DEFAULT '';
+CREATE INDEX messages_service_queue ON messages(service, queue, id);
+CREATE TABLE routing_services (
+  service TEXT PRIMARY KEY,
+  default_queue TEXT NOT NULL,
+  qualification_queue TEXT NOT NULL,
+  min_confidence_permille INTEGER CHECK (min_confidence_permille BETWEEN 0 AND 1000)
+);
+CREATE TABLE routing_rules (
+  service TEXT NOT NULL,
+  intent TEXT NOT NULL CHECK (intent <> ''),
+  queue TEXT NOT NULL CHECK (queue <> ''),
+  PRIMARY KEY (service, intent)
+);
+CREATE TABLE intent_corrections (
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  text TEXT NOT NULL CHECK (text <> ''),
+  label TEXT NOT NULL CHECK (label <> ''),
+  predicted TEXT NOT NULL,
+  agent TEXT NOT NULL CHECK (agent <> ''),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX intent_corrections_message ON intent_corrections(message_id);
+CREATE TABLE intent_models (
+  version INTEGER PRIMARY KEY CHECK (version > 0),
+  manifest TEXT NOT NULL,
+  model_hash TEXT NOT NULL CHECK (model_hash <> ''),
+  model BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1))
+);
+)sql",
+    // 7: e-mail channel: envelopes (threading ids), attachments, outbox of replies (issue #7).
+    R"sql(
+CREATE TABLE email_envelopes (
+  message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+  rfc_message_id TEXT NOT NULL,
+  in_reply_to TEXT NOT NULL,
+  refs TEXT NOT NULL,
+  thread_parent_id INTEGER REFERENCES messages(id)
+);
+CREATE INDEX email_envelopes_rfc ON email_envelopes(rfc_message_id);
+CREATE TABLE email_attachments (
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL CHECK (size >= 0),
+  sha256 TEXT NOT NULL,
+  dropped INTEGER NOT NULL CHECK (dropped IN (0, 1)),
+  bytes BLOB NOT NULL
+);
+CREATE INDEX email_attachments_message ON email_attachments(message_id, id);
+CREATE TABLE mail_outbox (
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  decision_id INTEGER REFERENCES decisions(id),
+  rfc_message_id TEXT NOT NULL,
+  envelope_from TEXT NOT NULL CHECK (envelope_from <> ''),
+  recipients TEXT NOT NULL CHECK (recipients <> ''),
+  raw TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER NOT NULL
+);
+CREATE INDEX mail_outbox_due ON mail_outbox(state, next_attempt_at, id);
+CREATE INDEX mail_outbox_message ON mail_outbox(message_id, id);
+CREATE INDEX mail_outbox_rfc ON mail_outbox(rfc_message_id);
+)sql",
 });
 
 Status SqliteError(sqlite3* db, std::string_view what) {
@@ -179,6 +300,10 @@ Status SqliteError(sqlite3* db, std::string_view what) {
   }
 }
 
+// Read-only connections per store: enough for the HTTP workers of a small machine to read in
+// parallel; each costs a file handle and SQLite's page cache.
+constexpr int kReadConnections = 4;
+
 // RAII prepared statement with 1-based binders and 0-based column getters.
 class Stmt {
  public:
@@ -196,6 +321,10 @@ class Stmt {
   }
   Stmt& Bind(int i, int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Stmt& BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT);
     return *this;
   }
   Stmt& BindNull(int i) {
@@ -226,6 +355,12 @@ class Stmt {
              : std::string();
   }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string Blob(int col) const {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    return p ? std::string(static_cast<const char*>(p),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
  private:
@@ -285,7 +420,7 @@ Result<KnowledgeDocument> DocumentFromRow(const Stmt& st) {
 
 constexpr std::string_view kMessageColumns =
     "id, service, channel, sender_name, sender_email, subject, body, received_at, status, "
-    "assigned_agent, intent";
+    "assigned_agent, intent, queue";
 
 Message MessageFromRow(const Stmt& st) {
   Message m;
@@ -300,6 +435,7 @@ Message MessageFromRow(const Stmt& st) {
   (void)ParseMessageStatus(st.Text(8), &m.status);
   m.assigned_agent = st.Text(9);
   m.intent = st.Text(10);
+  m.queue = st.Text(11);
   return m;
 }
 
@@ -341,7 +477,28 @@ Decision DecisionFromRow(const Stmt& st) {
 
 SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
 
-SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
+SqliteStore::~SqliteStore() {
+  for (sqlite3* r : readers_) sqlite3_close_v2(r);
+  sqlite3_close_v2(db_);
+}
+
+SqliteStore::ReadConnection::~ReadConnection() {
+  if (writer_lock_.owns_lock()) return;  // the writer: released with the lock
+  {
+    std::lock_guard lock(store_->pool_mu_);
+    store_->free_readers_.push_back(db_);
+  }
+  store_->pool_cv_.notify_one();
+}
+
+SqliteStore::ReadConnection SqliteStore::AcquireReader() {
+  if (readers_.empty()) return ReadConnection(this, db_, std::unique_lock(mu_));
+  std::unique_lock lock(pool_mu_);
+  pool_cv_.wait(lock, [this] { return !free_readers_.empty(); });
+  sqlite3* db = free_readers_.back();
+  free_readers_.pop_back();
+  return ReadConnection(this, db, std::unique_lock<std::mutex>());
+}
 
 int SqliteStore::LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
@@ -361,6 +518,23 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
     if (!s.ok()) return s.WithContext("open " + path);
   }
   PLUME_RETURN_IF_ERROR(store->Migrate().WithContext("migrate " + path));
+  // Read-only connections for concurrent reads; none for in-memory or temporary databases, which
+  // other connections cannot see.
+  const char* file = sqlite3_db_filename(db, "main");
+  if (file != nullptr && file[0] != '\0') {
+    for (int i = 0; i < kReadConnections; ++i) {
+      sqlite3* reader = nullptr;
+      if (sqlite3_open_v2(file, &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+          SQLITE_OK) {
+        std::string msg = reader ? sqlite3_errmsg(reader) : "out of memory";
+        sqlite3_close_v2(reader);
+        return Unavailable("cannot open a read connection to " + path + ": " + msg);
+      }
+      store->readers_.push_back(reader);
+      sqlite3_busy_timeout(reader, 5000);
+    }
+    store->free_readers_ = store->readers_;
+  }
   return store;
 }
 
@@ -461,6 +635,7 @@ Result<UpsertStats> SqliteStore::UpsertDocuments(const std::vector<KnowledgeDocu
     return Status::Ok();
   });
   if (!s.ok()) return s;
+  if (stats.inserted + stats.updated > 0) NotifyKnowledgeChanged();
   return stats;
 }
 
@@ -482,12 +657,13 @@ Result<int64_t> SqliteStore::MarkWithdrawn(const std::vector<std::string>& ids, 
     return Status::Ok();
   });
   if (!s.ok()) return s;
+  if (changed > 0) NotifyKnowledgeChanged();
   return changed;
 }
 
 Result<KnowledgeDocument> SqliteStore::GetDocument(const std::string& id) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE id = ?");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, id);
   Status s;
@@ -496,8 +672,8 @@ Result<KnowledgeDocument> SqliteStore::GetDocument(const std::string& id) {
 }
 
 Result<std::vector<DocumentDigest>> SqliteStore::ListDocumentDigests(const std::string& source) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_,
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(),
           "SELECT id, content_hash, status FROM documents WHERE (? = '' OR source = ?) "
           "ORDER BY id");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -529,8 +705,8 @@ Status SqliteStore::ForEachDocument(bool include_withdrawn,
 }
 
 Result<int64_t> SqliteStore::CountDocuments(bool include_withdrawn) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT COUNT(*) FROM documents WHERE (? = 1 OR status = 'active')");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT COUNT(*) FROM documents WHERE (? = 1 OR status = 'active')");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, int64_t{include_withdrawn ? 1 : 0});
   Status s;
@@ -539,12 +715,40 @@ Result<int64_t> SqliteStore::CountDocuments(bool include_withdrawn) {
 }
 
 Result<int64_t> SqliteStore::KnowledgeVersion() {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT value FROM kb_state WHERE key = 'version'");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT value FROM kb_state WHERE key = 'version'");
   PLUME_RETURN_IF_ERROR(st.status());
   Status s;
   if (!st.Step(&s)) return s.ok() ? DataLoss("kb_state has no version row") : s;
   return st.Int(0);
+}
+
+void SqliteStore::NotifyKnowledgeChanged() {
+  {
+    std::lock_guard lock(kb_mu_);
+    ++kb_changes_;
+  }
+  kb_cv_.notify_all();
+}
+
+Result<int64_t> SqliteStore::WaitForKnowledgeChange(int64_t known_version, int64_t timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(std::max<int64_t>(timeout_ms, 0));
+  for (;;) {
+    uint64_t seen = 0;
+    {
+      std::lock_guard lock(kb_mu_);
+      seen = kb_changes_;
+    }
+    // Read after noting the change count: a change committed in between wakes the wait below.
+    PLUME_ASSIGN_OR_RETURN(int64_t version, KnowledgeVersion());
+    if (version != known_version) return version;
+    std::unique_lock lock(kb_mu_);
+    if (!kb_cv_.wait_until(lock, deadline, [&] { return kb_changes_ != seen; })) {
+      lock.unlock();
+      return KnowledgeVersion();  // timed out: changes by other processes show up here
+    }
+  }
 }
 
 Result<int64_t> SqliteStore::CreateMessage(const Message& m) {
@@ -553,7 +757,7 @@ Result<int64_t> SqliteStore::CreateMessage(const Message& m) {
   std::lock_guard lock(mu_);
   Stmt st(db_,
           "INSERT INTO messages (service, channel, sender_name, sender_email, subject, body, "
-          "received_at, status, assigned_agent, intent) VALUES (?,?,?,?,?,?,?,?,?,?)");
+          "received_at, status, assigned_agent, intent, queue) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, m.service)
       .Bind(2, ToString(m.channel))
@@ -564,14 +768,15 @@ Result<int64_t> SqliteStore::CreateMessage(const Message& m) {
       .Bind(7, m.received_at_ms)
       .Bind(8, ToString(m.status))
       .Bind(9, m.assigned_agent)
-      .Bind(10, m.intent);
+      .Bind(10, m.intent)
+      .Bind(11, m.queue);
   PLUME_RETURN_IF_ERROR(st.Run());
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
 }
 
 Result<Message> SqliteStore::GetMessage(int64_t id) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT " + std::string(kMessageColumns) + " FROM messages WHERE id = ?");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT " + std::string(kMessageColumns) + " FROM messages WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, id);
   Status s;
@@ -589,9 +794,10 @@ Result<std::vector<Message>> SqliteStore::ListMessages(const MessageFilter& f) {
   if (f.channel) sql += " AND channel = ?4";
   if (f.received_from_ms) sql += " AND received_at >= ?5";
   if (f.received_to_ms) sql += " AND received_at < ?6";
+  if (f.queue) sql += " AND queue = ?8";
   sql += " ORDER BY id LIMIT ?7";
-  std::lock_guard lock(mu_);
-  Stmt st(db_, sql);
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), sql);
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, f.after_id);
   if (f.service) st.Bind(2, *f.service);
@@ -600,6 +806,7 @@ Result<std::vector<Message>> SqliteStore::ListMessages(const MessageFilter& f) {
   if (f.received_from_ms) st.Bind(5, *f.received_from_ms);
   if (f.received_to_ms) st.Bind(6, *f.received_to_ms);
   st.Bind(7, int64_t{f.limit});
+  if (f.queue) st.Bind(8, *f.queue);
   std::vector<Message> out;
   Status s;
   while (st.Step(&s)) out.push_back(MessageFromRow(st));
@@ -656,8 +863,8 @@ Result<int64_t> SqliteStore::CreateDraft(const Draft& d) {
 }
 
 Result<Draft> SqliteStore::GetDraft(int64_t id) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT " + std::string(kDraftColumns) + " FROM drafts WHERE id = ?");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT " + std::string(kDraftColumns) + " FROM drafts WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, id);
   Status s;
@@ -665,9 +872,59 @@ Result<Draft> SqliteStore::GetDraft(int64_t id) {
   return DraftFromRow(st);
 }
 
+namespace {
+
+// "[1,2,3]": the ids as one bound JSON array, expanded by json_each in the query.
+std::string IdsAsJson(const std::vector<int64_t>& ids) {
+  std::string out = "[";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(ids[i]);
+  }
+  return out + "]";
+}
+
+}  // namespace
+
+Result<std::vector<Draft>> SqliteStore::ListDraftsOfMessages(const std::vector<int64_t>& ids) {
+  if (ids.size() > 1000) return InvalidArgument("at most 1000 message ids");
+  std::vector<Draft> out;
+  if (ids.empty()) return out;
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT " + std::string(kDraftColumns) +
+                         " FROM drafts WHERE message_id IN (SELECT value FROM json_each(?)) "
+                         "ORDER BY message_id, id");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, IdsAsJson(ids));
+  Status s;
+  while (st.Step(&s)) {
+    PLUME_ASSIGN_OR_RETURN(Draft d, DraftFromRow(st));
+    out.push_back(std::move(d));
+  }
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<Decision>> SqliteStore::ListDecisionsOfMessages(
+    const std::vector<int64_t>& ids) {
+  if (ids.size() > 1000) return InvalidArgument("at most 1000 message ids");
+  std::vector<Decision> out;
+  if (ids.empty()) return out;
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT " + std::string(kDecisionColumns) +
+                         " FROM decisions WHERE message_id IN (SELECT value FROM json_each(?)) "
+                         "ORDER BY message_id, id");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, IdsAsJson(ids));
+  Status s;
+  while (st.Step(&s)) out.push_back(DecisionFromRow(st));
+  if (!s.ok()) return s;
+  return out;
+}
+
 Result<std::vector<Draft>> SqliteStore::ListDrafts(int64_t message_id) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_,
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(),
           "SELECT " + std::string(kDraftColumns) + " FROM drafts WHERE message_id = ? ORDER BY id");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, message_id);
@@ -699,12 +956,19 @@ Status ValidateDecision(const Decision& d) {
 // Inserts the decision (and marks the message answered for a sent reply). Caller holds the lock
 // and a transaction.
 Result<int64_t> InsertDecision(sqlite3* db, const Decision& d) {
-  Stmt msg(db, "SELECT 1 FROM messages WHERE id = ?");
+  // Runs inside the caller's BEGIN IMMEDIATE transaction: no other writer can answer the message
+  // between this check and the insert.
+  Stmt msg(db, "SELECT status FROM messages WHERE id = ?");
   PLUME_RETURN_IF_ERROR(msg.status());
   msg.Bind(1, d.message_id);
   Status step;
   if (!msg.Step(&step)) {
     return step.ok() ? NotFound("unknown message: " + std::to_string(d.message_id)) : step;
+  }
+  if (d.kind != DecisionKind::kDiscarded &&
+      (msg.Text(0) == "answered" || msg.Text(0) == "closed")) {
+    return FailedPrecondition("message " + std::to_string(d.message_id) +
+                              " is already answered or closed");
   }
   if (d.draft_id) {
     Stmt dr(db, "SELECT message_id FROM drafts WHERE id = ?");
@@ -822,9 +1086,9 @@ Result<int64_t> SqliteStore::RecordDecision(const Decision& d) {
 }
 
 Result<std::vector<Decision>> SqliteStore::ListDecisions(int64_t message_id) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT " + std::string(kDecisionColumns) +
-                   " FROM decisions WHERE message_id = ? ORDER BY id");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT " + std::string(kDecisionColumns) +
+                         " FROM decisions WHERE message_id = ? ORDER BY id");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, message_id);
   std::vector<Decision> out;
@@ -835,11 +1099,12 @@ Result<std::vector<Decision>> SqliteStore::ListDecisions(int64_t message_id) {
 }
 
 Result<MessageCounts> SqliteStore::CountMessagesByStatus(const std::string& service) {
-  std::string sql = "SELECT status, COUNT(*) FROM messages";
+  // message_counts is kept by triggers (migration 4).
+  std::string sql = "SELECT status, SUM(n) FROM message_counts";
   if (!service.empty()) sql += " WHERE service = ?1";
   sql += " GROUP BY status";
-  std::lock_guard lock(mu_);
-  Stmt st(db_, sql);
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), sql);
   PLUME_RETURN_IF_ERROR(st.status());
   if (!service.empty()) st.Bind(1, service);
   MessageCounts c;
@@ -937,8 +1202,8 @@ Result<int64_t> SqliteStore::CreateAgent(const Agent& a) {
 }
 
 Result<Agent> SqliteStore::GetAgent(int64_t id) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT " + std::string(kAgentColumns) + " FROM agents WHERE id = ?");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT " + std::string(kAgentColumns) + " FROM agents WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, id);
   Status s;
@@ -947,8 +1212,8 @@ Result<Agent> SqliteStore::GetAgent(int64_t id) {
 }
 
 Result<Agent> SqliteStore::GetAgentByLogin(const std::string& login) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT " + std::string(kAgentColumns) + " FROM agents WHERE login = ?");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT " + std::string(kAgentColumns) + " FROM agents WHERE login = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, login);
   Status s;
@@ -970,8 +1235,8 @@ Status SqliteStore::CreateSession(const Session& session) {
 }
 
 Result<Session> SqliteStore::GetSession(const std::string& token_hash) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_,
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(),
           "SELECT token_hash, agent_id, created_at, expires_at FROM sessions WHERE token_hash = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, token_hash);
@@ -1015,8 +1280,8 @@ Result<int64_t> SqliteStore::CreateApiToken(const ApiToken& t) {
 }
 
 Result<ApiToken> SqliteStore::GetApiTokenByHash(const std::string& token_hash) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_,
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(),
           "SELECT id, token_hash, service, label, created_at, revoked FROM api_tokens "
           "WHERE token_hash = ?");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -1037,8 +1302,8 @@ Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditFilter& f) {
   if (f.service) sql += " AND service = ?2";
   if (f.message_id) sql += " AND message_id = ?3";
   sql += " ORDER BY id LIMIT ?4";
-  std::lock_guard lock(mu_);
-  Stmt st(db_, sql);
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), sql);
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, f.after_id);
   if (f.service) st.Bind(2, *f.service);
@@ -1112,8 +1377,8 @@ Status SqliteStore::CreateSatisfactionLink(const SatisfactionLink& link) {
 }
 
 Result<SatisfactionLink> SqliteStore::GetSatisfactionLink(const std::string& token_hash) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, std::string(kSatisfactionSelect) + "WHERE s.token_hash = ?");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), std::string(kSatisfactionSelect) + "WHERE s.token_hash = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, token_hash);
   Status s;
@@ -1151,11 +1416,11 @@ Status SqliteStore::SaveSatisfactionRating(const std::string& token_hash,
 
 Result<std::vector<SatisfactionRating>> SqliteStore::ListSatisfactionRatings(
     const OutcomeRecordFilter& f) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, std::string(kSatisfactionSelect) +
-                   "JOIN decisions d ON d.id = s.decision_id WHERE s.score IS NOT NULL "
-                   "AND d.decided_at >= ? AND d.decided_at < ? AND (? = '' OR m.service = ?) "
-                   "ORDER BY s.decision_id");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), std::string(kSatisfactionSelect) +
+                         "JOIN decisions d ON d.id = s.decision_id WHERE s.score IS NOT NULL "
+                         "AND d.decided_at >= ? AND d.decided_at < ? AND (? = '' OR m.service = ?) "
+                         "ORDER BY s.decision_id");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, f.from_ms).Bind(2, f.to_ms).Bind(3, f.service).Bind(4, f.service);
   std::vector<SatisfactionRating> out;
@@ -1194,8 +1459,8 @@ Result<int64_t> SqliteStore::SaveDraftFeedback(const DraftFeedback& fb) {
 }
 
 Result<std::vector<DraftFeedback>> SqliteStore::ListDraftFeedback(const OutcomeRecordFilter& f) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_,
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(),
           "SELECT f.id, f.draft_id, f.message_id, f.agent, f.thumbs_up, f.reasons, f.comment, "
           "f.created_at FROM draft_feedback f JOIN messages m ON m.id = f.message_id "
           "WHERE f.created_at >= ? AND f.created_at < ? AND (? = '' OR m.service = ?) "
@@ -1218,6 +1483,725 @@ Result<std::vector<DraftFeedback>> SqliteStore::ListDraftFeedback(const OutcomeR
   }
   if (!s.ok()) return s;
   return out;
+}
+
+// Reply templates (issue #3) ------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kReplyTemplateColumns =
+    "id, service, title, body, intent, document_ids, status, proposed_by, proposed_at, "
+    "reviewed_by, reviewed_at, decision_id";
+
+Result<StoredReplyTemplate> ReplyTemplateFromRow(const Stmt& st) {
+  StoredReplyTemplate t;
+  t.id = st.Int(0);
+  t.service = st.Text(1);
+  t.title = st.Text(2);
+  t.body = st.Text(3);
+  t.intent = st.Text(4);
+  PLUME_ASSIGN_OR_RETURN(t.document_ids,
+                         store::ParseStringList(st.Text(5), "reply template " + st.Text(0)));
+  if (!ParseReplyTemplateStatus(st.Text(6), &t.status)) {
+    return DataLoss("reply template " + st.Text(0) + ": unknown status");
+  }
+  t.proposed_by = st.Text(7);
+  t.proposed_at_ms = st.Int(8);
+  t.reviewed_by = st.Text(9);
+  if (!st.IsNull(10)) t.reviewed_at_ms = st.Int(10);
+  if (!st.IsNull(11)) t.source_decision_id = st.Int(11);
+  return t;
+}
+
+Status ValidateReplyTemplate(const StoredReplyTemplate& t) {
+  if (t.service.empty() || t.body.empty() || t.proposed_by.empty()) {
+    return InvalidArgument("reply template needs a service, a body and proposed_by");
+  }
+  return Status::Ok();
+}
+
+Status BumpReplyTemplateVersion(sqlite3* db) {
+  return Exec(db,
+              "INSERT INTO kb_state (key, value) VALUES ('reply_templates', 1) "
+              "ON CONFLICT (key) DO UPDATE SET value = value + 1");
+}
+
+Result<StoredReplyTemplate> GetReplyTemplateFrom(sqlite3* db, int64_t id) {
+  Stmt st(db,
+          "SELECT " + std::string(kReplyTemplateColumns) + " FROM reply_templates WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, id);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown reply template: " + std::to_string(id)) : s;
+  return ReplyTemplateFromRow(st);
+}
+
+}  // namespace
+
+Result<Decision> SqliteStore::GetDecision(int64_t id) {
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT " + std::string(kDecisionColumns) + " FROM decisions WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, id);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown decision: " + std::to_string(id)) : s;
+  return DecisionFromRow(st);
+}
+
+Result<int64_t> SqliteStore::CreateReplyTemplate(const StoredReplyTemplate& t) {
+  PLUME_RETURN_IF_ERROR(ValidateReplyTemplate(t));
+  std::lock_guard lock(mu_);
+  int64_t id = 0;
+  Status s = InTransaction(db_, [&]() -> Status {
+    Status step;
+    if (t.source_decision_id) {
+      Stmt d(db_, "SELECT 1 FROM decisions WHERE id = ?");
+      PLUME_RETURN_IF_ERROR(d.status());
+      d.Bind(1, *t.source_decision_id);
+      if (!d.Step(&step)) return step.ok() ? NotFound("unknown decision") : step;
+      Stmt dup(db_, "SELECT 1 FROM reply_templates WHERE decision_id = ?");
+      PLUME_RETURN_IF_ERROR(dup.status());
+      dup.Bind(1, *t.source_decision_id);
+      if (dup.Step(&step)) return AlreadyExists("this decision already has a reply template");
+      PLUME_RETURN_IF_ERROR(step);
+    }
+    Stmt st(db_,
+            "INSERT INTO reply_templates (service, title, body, intent, document_ids, status, "
+            "proposed_by, proposed_at, reviewed_by, reviewed_at, decision_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    PLUME_RETURN_IF_ERROR(st.status());
+    st.Bind(1, t.service)
+        .Bind(2, t.title)
+        .Bind(3, t.body)
+        .Bind(4, t.intent)
+        .Bind(5, store::StringListToJson(t.document_ids))
+        .Bind(6, ToString(t.status))
+        .Bind(7, t.proposed_by)
+        .Bind(8, t.proposed_at_ms)
+        .Bind(9, t.reviewed_by);
+    if (t.reviewed_at_ms) {
+      st.Bind(10, *t.reviewed_at_ms);
+    } else {
+      st.BindNull(10);
+    }
+    if (t.source_decision_id) {
+      st.Bind(11, *t.source_decision_id);
+    } else {
+      st.BindNull(11);
+    }
+    PLUME_RETURN_IF_ERROR(st.Run());
+    id = sqlite3_last_insert_rowid(db_);
+    return BumpReplyTemplateVersion(db_);
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
+Result<StoredReplyTemplate> SqliteStore::GetReplyTemplate(int64_t id) {
+  ReadConnection conn = AcquireReader();
+  return GetReplyTemplateFrom(conn.db(), id);
+}
+
+Result<std::vector<StoredReplyTemplate>> SqliteStore::ListReplyTemplates(
+    const ReplyTemplateFilter& f) {
+  if (f.limit < 1 || f.limit > 1000) return InvalidArgument("limit must be in 1..1000");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT " + std::string(kReplyTemplateColumns) +
+                         " FROM reply_templates WHERE (?1 = '' OR service = ?1) AND "
+                         "(?2 = '' OR status = ?2) AND id > ?3 ORDER BY id LIMIT ?4");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, f.service)
+      .Bind(2, f.status ? ToString(*f.status) : std::string_view(""))
+      .Bind(3, f.after_id)
+      .Bind(4, int64_t{f.limit});
+  std::vector<StoredReplyTemplate> out;
+  Status s;
+  while (st.Step(&s)) {
+    PLUME_ASSIGN_OR_RETURN(StoredReplyTemplate t, ReplyTemplateFromRow(st));
+    out.push_back(std::move(t));
+  }
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<StoredReplyTemplate> SqliteStore::ReviewReplyTemplate(int64_t id,
+                                                             const ReplyTemplateReview& review) {
+  if (review.status == ReplyTemplateStatus::kCandidate || review.reviewer.empty()) {
+    return InvalidArgument("a review approves or rejects, and names its reviewer");
+  }
+  if (review.body && review.body->empty()) return InvalidArgument("empty reply template body");
+  std::lock_guard lock(mu_);
+  StoredReplyTemplate out;
+  Status s = InTransaction(db_, [&]() -> Status {
+    Stmt st(db_,
+            "UPDATE reply_templates SET status = ?, reviewed_by = ?, reviewed_at = ?, "
+            "body = COALESCE(?, body), title = COALESCE(?, title) WHERE id = ?");
+    PLUME_RETURN_IF_ERROR(st.status());
+    st.Bind(1, ToString(review.status)).Bind(2, review.reviewer).Bind(3, review.at_ms);
+    if (review.body) {
+      st.Bind(4, *review.body);
+    } else {
+      st.BindNull(4);
+    }
+    if (review.title) {
+      st.Bind(5, *review.title);
+    } else {
+      st.BindNull(5);
+    }
+    st.Bind(6, id);
+    PLUME_RETURN_IF_ERROR(st.Run());
+    if (sqlite3_changes(db_) == 0) return NotFound("unknown reply template: " + std::to_string(id));
+    PLUME_RETURN_IF_ERROR(BumpReplyTemplateVersion(db_));
+    PLUME_ASSIGN_OR_RETURN(out, GetReplyTemplateFrom(db_, id));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<int64_t> SqliteStore::ReplyTemplateVersion() {
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), "SELECT value FROM kb_state WHERE key = 'reply_templates'");
+  PLUME_RETURN_IF_ERROR(st.status());
+  Status s;
+  if (!st.Step(&s)) {
+    if (!s.ok()) return s;
+    return int64_t{0};
+  }
+  return st.Int(0);
+}
+
+// Intent routing (issue #6) ----------------------------------------------------------------------
+
+namespace {
+
+Status ValidateRoutingRules(const RoutingRuleSet& rules) {
+  for (const ServiceQueues& q : rules.services) {
+    if (q.min_confidence_permille &&
+        (*q.min_confidence_permille < 0 || *q.min_confidence_permille > 1000)) {
+      return InvalidArgument("min_confidence_permille must be between 0 and 1000");
+    }
+  }
+  for (const RoutingRule& r : rules.rules) {
+    if (r.intent.empty() || r.queue.empty()) {
+      return InvalidArgument("routing rule without intent or queue");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateCorrection(const IntentCorrectionRecord& c, const std::string& queue) {
+  if (c.text.empty() || c.label.empty() || c.agent.empty() || queue.empty()) {
+    return InvalidArgument("intent correction without text, label, agent or queue");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<RoutingRuleSet> SqliteStore::GetRoutingRules() {
+  std::lock_guard lock(mu_);
+  RoutingRuleSet out;
+  Stmt services(db_,
+                "SELECT service, default_queue, qualification_queue, min_confidence_permille "
+                "FROM routing_services ORDER BY service");
+  PLUME_RETURN_IF_ERROR(services.status());
+  Status s;
+  while (services.Step(&s)) {
+    ServiceQueues q{services.Text(0), services.Text(1), services.Text(2), std::nullopt};
+    if (!services.IsNull(3)) q.min_confidence_permille = static_cast<int>(services.Int(3));
+    out.services.push_back(std::move(q));
+  }
+  PLUME_RETURN_IF_ERROR(s);
+  Stmt rules(db_, "SELECT service, intent, queue FROM routing_rules ORDER BY service, intent");
+  PLUME_RETURN_IF_ERROR(rules.status());
+  while (rules.Step(&s)) out.rules.push_back({rules.Text(0), rules.Text(1), rules.Text(2)});
+  PLUME_RETURN_IF_ERROR(s);
+  return out;
+}
+
+Status SqliteStore::ReplaceRoutingRules(const RoutingRuleSet& rules, const AuditEntry& audit) {
+  PLUME_RETURN_IF_ERROR(ValidateRoutingRules(rules));
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, [&]() -> Status {
+    PLUME_RETURN_IF_ERROR(Exec(db_, "DELETE FROM routing_services; DELETE FROM routing_rules;"));
+    for (const ServiceQueues& q : rules.services) {
+      Stmt st(db_,
+              "INSERT INTO routing_services (service, default_queue, qualification_queue, "
+              "min_confidence_permille) VALUES (?,?,?,?)");
+      PLUME_RETURN_IF_ERROR(st.status());
+      st.Bind(1, q.service).Bind(2, q.default_queue).Bind(3, q.qualification_queue);
+      if (q.min_confidence_permille) {
+        st.Bind(4, int64_t{*q.min_confidence_permille});
+      } else {
+        st.BindNull(4);
+      }
+      PLUME_RETURN_IF_ERROR(st.Run());
+    }
+    for (const RoutingRule& r : rules.rules) {
+      Stmt st(db_, "INSERT INTO routing_rules (service, intent, queue) VALUES (?,?,?)");
+      PLUME_RETURN_IF_ERROR(st.status());
+      st.Bind(1, r.service).Bind(2, r.intent).Bind(3, r.queue);
+      PLUME_RETURN_IF_ERROR(st.Run());
+    }
+    return InsertAudit(db_, audit).status();
+  });
+}
+
+Result<int64_t> SqliteStore::RecordIntentCorrection(const IntentCorrectionRecord& c,
+                                                    const std::string& queue,
+                                                    const AuditEntry& audit) {
+  PLUME_RETURN_IF_ERROR(ValidateCorrection(c, queue));
+  std::lock_guard lock(mu_);
+  int64_t id = 0;
+  Status s = InTransaction(db_, [&]() -> Status {
+    Stmt up(db_, "UPDATE messages SET intent = ?, queue = ? WHERE id = ?");
+    PLUME_RETURN_IF_ERROR(up.status());
+    up.Bind(1, c.label).Bind(2, queue).Bind(3, c.message_id);
+    PLUME_RETURN_IF_ERROR(up.Run());
+    if (sqlite3_changes(db_) == 0)
+      return NotFound("unknown message: " + std::to_string(c.message_id));
+    Stmt st(db_,
+            "INSERT INTO intent_corrections (message_id, text, label, predicted, agent, "
+            "created_at) VALUES (?,?,?,?,?,?)");
+    PLUME_RETURN_IF_ERROR(st.status());
+    st.Bind(1, c.message_id)
+        .Bind(2, c.text)
+        .Bind(3, c.label)
+        .Bind(4, c.predicted)
+        .Bind(5, c.agent)
+        .Bind(6, c.created_at_ms);
+    PLUME_RETURN_IF_ERROR(st.Run());
+    id = sqlite3_last_insert_rowid(db_);
+    AuditEntry e = audit;
+    e.message_id = c.message_id;
+    return InsertAudit(db_, e).status();
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
+Result<std::vector<IntentCorrectionRecord>> SqliteStore::ListIntentCorrections(int64_t after_id,
+                                                                               int limit) {
+  if (limit < 1 || limit > 10000) return InvalidArgument("limit must be between 1 and 10000");
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT c.id, c.message_id, m.service, c.text, c.label, c.predicted, c.agent, "
+          "c.created_at FROM intent_corrections c JOIN messages m ON m.id = c.message_id "
+          "WHERE c.id > ? ORDER BY c.id LIMIT ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, after_id).Bind(2, int64_t{limit});
+  std::vector<IntentCorrectionRecord> out;
+  Status s;
+  while (st.Step(&s)) {
+    out.push_back({st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6),
+                   st.Int(7)});
+  }
+  PLUME_RETURN_IF_ERROR(s);
+  return out;
+}
+
+Status SqliteStore::SaveIntentModel(const StoredIntentModel& m) {
+  if (m.version <= 0 || m.model.empty() || m.model_hash.empty()) {
+    return InvalidArgument("intent model without version, bytes or hash");
+  }
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, [&]() -> Status {
+    Stmt existing(db_, "SELECT model_hash FROM intent_models WHERE version = ?");
+    PLUME_RETURN_IF_ERROR(existing.status());
+    existing.Bind(1, m.version);
+    Status s;
+    if (existing.Step(&s)) {
+      if (existing.Text(0) != m.model_hash) {
+        return AlreadyExists("intent model version " + std::to_string(m.version) +
+                             " is stored with another hash");
+      }
+    } else {
+      PLUME_RETURN_IF_ERROR(s);
+      // The blob is bound directly: Stmt binds text only.
+      sqlite3_stmt* raw = nullptr;
+      constexpr std::string_view kInsert =
+          "INSERT INTO intent_models (version, manifest, model_hash, model, created_at) "
+          "VALUES (?,?,?,?,?)";
+      if (sqlite3_prepare_v2(db_, kInsert.data(), static_cast<int>(kInsert.size()), &raw,
+                             nullptr) != SQLITE_OK) {
+        sqlite3_finalize(raw);
+        return SqliteError(db_, "prepare");
+      }
+      sqlite3_bind_int64(raw, 1, m.version);
+      sqlite3_bind_text(raw, 2, m.manifest.data(), static_cast<int>(m.manifest.size()),
+                        SQLITE_TRANSIENT);
+      sqlite3_bind_text(raw, 3, m.model_hash.data(), static_cast<int>(m.model_hash.size()),
+                        SQLITE_TRANSIENT);
+      sqlite3_bind_blob64(raw, 4, m.model.data(), m.model.size(), SQLITE_STATIC);
+      sqlite3_bind_int64(raw, 5, m.created_at_ms);
+      const int rc = sqlite3_step(raw);
+      sqlite3_finalize(raw);
+      if (rc != SQLITE_DONE) return SqliteError(db_, "insert intent model");
+    }
+    Stmt activate(db_, "UPDATE intent_models SET active = (version = ?)");
+    PLUME_RETURN_IF_ERROR(activate.status());
+    activate.Bind(1, m.version);
+    return activate.Run();
+  });
+}
+
+Status SqliteStore::ActivateIntentModel(int64_t version) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, [&]() -> Status {
+    Stmt check(db_, "SELECT 1 FROM intent_models WHERE version = ?");
+    PLUME_RETURN_IF_ERROR(check.status());
+    check.Bind(1, version);
+    Status s;
+    if (!check.Step(&s)) {
+      return s.ok() ? NotFound("unknown intent model version " + std::to_string(version)) : s;
+    }
+    Stmt activate(db_, "UPDATE intent_models SET active = (version = ?)");
+    PLUME_RETURN_IF_ERROR(activate.status());
+    activate.Bind(1, version);
+    return activate.Run();
+  });
+}
+
+Result<StoredIntentModel> SqliteStore::GetActiveIntentModel() {
+  std::lock_guard lock(mu_);
+  sqlite3_stmt* raw = nullptr;
+  constexpr std::string_view kSelect =
+      "SELECT version, manifest, model_hash, model, created_at FROM intent_models "
+      "WHERE active = 1";
+  if (sqlite3_prepare_v2(db_, kSelect.data(), static_cast<int>(kSelect.size()), &raw, nullptr) !=
+      SQLITE_OK) {
+    sqlite3_finalize(raw);
+    return SqliteError(db_, "prepare");
+  }
+  const int rc = sqlite3_step(raw);
+  if (rc != SQLITE_ROW) {
+    sqlite3_finalize(raw);
+    if (rc == SQLITE_DONE) return NotFound("no active intent model");
+    return SqliteError(db_, "select intent model");
+  }
+  auto text = [raw](int col) {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(raw, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(raw, col))) : std::string();
+  };
+  StoredIntentModel m;
+  m.version = sqlite3_column_int64(raw, 0);
+  m.manifest = text(1);
+  m.model_hash = text(2);
+  m.model = text(3);
+  m.created_at_ms = sqlite3_column_int64(raw, 4);
+  m.active = true;
+  sqlite3_finalize(raw);
+  return m;
+}
+
+// --- E-mail channel (issue #7)
+// -------------------------------------------------------------------------------------
+
+namespace {
+
+// Values joined by '\n' in one TEXT column (message ids and addresses never contain one).
+std::string JoinLines(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) {
+    if (!out.empty()) out += '\n';
+    out += v;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    out.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
+Status ValidateLines(const std::vector<std::string>& values, std::string_view what) {
+  for (const std::string& v : values) {
+    if (v.empty() || v.find('\n') != std::string::npos) {
+      return InvalidArgument(std::string(what) + ": empty value or line break");
+    }
+  }
+  return Status::Ok();
+}
+
+constexpr std::string_view kOutboxSelect =
+    "SELECT o.id, o.message_id, m.service, o.decision_id, o.rfc_message_id, o.envelope_from, "
+    "o.recipients, o.raw, o.state, o.attempts, o.next_attempt_at, o.last_error, o.created_at, "
+    "o.sent_at FROM mail_outbox o JOIN messages m ON m.id = o.message_id ";
+
+MailOutboxEntry OutboxFromRow(const Stmt& st) {
+  MailOutboxEntry e;
+  e.id = st.Int(0);
+  e.message_id = st.Int(1);
+  e.service = st.Text(2);
+  if (!st.IsNull(3)) e.decision_id = st.Int(3);
+  e.rfc_message_id = st.Text(4);
+  e.envelope_from = st.Text(5);
+  e.recipients = SplitLines(st.Text(6));
+  e.raw = st.Text(7);
+  (void)ParseMailOutboxState(st.Text(8), &e.state);
+  e.attempts = static_cast<int>(st.Int(9));
+  e.next_attempt_ms = st.Int(10);
+  e.last_error = st.Text(11);
+  e.created_ms = st.Int(12);
+  e.sent_ms = st.Int(13);
+  return e;
+}
+
+EmailAttachment AttachmentFromRow(const Stmt& st, bool with_data) {
+  EmailAttachment a;
+  a.id = st.Int(0);
+  a.message_id = st.Int(1);
+  a.filename = st.Text(2);
+  a.content_type = st.Text(3);
+  a.size = st.Int(4);
+  a.sha256 = st.Text(5);
+  a.dropped = st.Int(6) != 0;
+  if (with_data) a.data = st.Blob(7);
+  return a;
+}
+
+}  // namespace
+
+Status SqliteStore::SaveEmailEnvelope(const EmailEnvelope& env,
+                                      const std::vector<EmailAttachment>& attachments) {
+  PLUME_RETURN_IF_ERROR(ValidateLines(env.references, "references"));
+  for (const EmailAttachment& a : attachments) {
+    if (a.data.size() > kMaxEmailAttachmentBytes) {
+      return InvalidArgument("attachment larger than the limit");
+    }
+    if (a.size < 0) return InvalidArgument("negative attachment size");
+  }
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, [&]() -> Status {
+    Stmt check(db_, "SELECT 1 FROM messages WHERE id = ?");
+    PLUME_RETURN_IF_ERROR(check.status());
+    check.Bind(1, env.message_id);
+    Status s;
+    if (!check.Step(&s)) return s.ok() ? NotFound("unknown message") : s;
+    Stmt exists(db_, "SELECT 1 FROM email_envelopes WHERE message_id = ?");
+    PLUME_RETURN_IF_ERROR(exists.status());
+    exists.Bind(1, env.message_id);
+    if (exists.Step(&s)) return AlreadyExists("message already has an e-mail envelope");
+    PLUME_RETURN_IF_ERROR(s);
+    Stmt st(db_,
+            "INSERT INTO email_envelopes (message_id, rfc_message_id, in_reply_to, refs, "
+            "thread_parent_id) VALUES (?,?,?,?,?)");
+    PLUME_RETURN_IF_ERROR(st.status());
+    st.Bind(1, env.message_id)
+        .Bind(2, env.rfc_message_id)
+        .Bind(3, env.in_reply_to)
+        .Bind(4, JoinLines(env.references));
+    if (env.thread_parent_id) {
+      st.Bind(5, *env.thread_parent_id);
+    } else {
+      st.BindNull(5);
+    }
+    PLUME_RETURN_IF_ERROR(st.Run());
+    Stmt att(db_,
+             "INSERT INTO email_attachments (message_id, filename, content_type, size, sha256, "
+             "dropped, bytes) VALUES (?,?,?,?,?,?,?)");
+    PLUME_RETURN_IF_ERROR(att.status());
+    for (const EmailAttachment& a : attachments) {
+      att.Reset();
+      att.Bind(1, env.message_id)
+          .Bind(2, a.filename)
+          .Bind(3, a.content_type)
+          .Bind(4, a.size)
+          .Bind(5, a.sha256)
+          .Bind(6, int64_t{a.dropped ? 1 : 0})
+          .BindBlob(7, a.data);
+      PLUME_RETURN_IF_ERROR(att.Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<EmailEnvelope> SqliteStore::GetEmailEnvelope(int64_t message_id) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT e.message_id, m.service, e.rfc_message_id, e.in_reply_to, e.refs, "
+          "e.thread_parent_id FROM email_envelopes e JOIN messages m ON m.id = e.message_id "
+          "WHERE e.message_id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, message_id);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("no e-mail envelope for this message") : s;
+  EmailEnvelope e;
+  e.message_id = st.Int(0);
+  e.service = st.Text(1);
+  e.rfc_message_id = st.Text(2);
+  e.in_reply_to = st.Text(3);
+  e.references = SplitLines(st.Text(4));
+  if (!st.IsNull(5)) e.thread_parent_id = st.Int(5);
+  return e;
+}
+
+Result<std::optional<int64_t>> SqliteStore::FindMessageByRfcMessageId(
+    const std::string& service, const std::string& rfc_message_id) {
+  if (rfc_message_id.empty()) return std::optional<int64_t>();
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT e.message_id FROM email_envelopes e JOIN messages m ON m.id = e.message_id "
+          "WHERE e.rfc_message_id = ? AND m.service = ? UNION ALL "
+          "SELECT o.message_id FROM mail_outbox o JOIN messages m ON m.id = o.message_id "
+          "WHERE o.rfc_message_id = ? AND m.service = ? LIMIT 1");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, rfc_message_id).Bind(2, service).Bind(3, rfc_message_id).Bind(4, service);
+  Status s;
+  if (!st.Step(&s)) {
+    if (!s.ok()) return s;
+    return std::optional<int64_t>();
+  }
+  return std::optional<int64_t>(st.Int(0));
+}
+
+Result<std::vector<EmailAttachment>> SqliteStore::ListEmailAttachments(int64_t message_id) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT id, message_id, filename, content_type, size, sha256, dropped FROM "
+          "email_attachments WHERE message_id = ? ORDER BY id");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, message_id);
+  std::vector<EmailAttachment> out;
+  Status s;
+  while (st.Step(&s)) out.push_back(AttachmentFromRow(st, false));
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<EmailAttachment> SqliteStore::GetEmailAttachment(int64_t id) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT id, message_id, filename, content_type, size, sha256, dropped, bytes FROM "
+          "email_attachments WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, id);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown attachment") : s;
+  return AttachmentFromRow(st, true);
+}
+
+Result<int64_t> SqliteStore::EnqueueMail(const MailOutboxEntry& e) {
+  if (e.envelope_from.empty() || e.recipients.empty()) {
+    return InvalidArgument("outbox entry without sender or recipient");
+  }
+  PLUME_RETURN_IF_ERROR(ValidateLines(e.recipients, "recipients"));
+  std::lock_guard lock(mu_);
+  Stmt check(db_, "SELECT 1 FROM messages WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(check.status());
+  check.Bind(1, e.message_id);
+  Status s;
+  if (!check.Step(&s)) return s.ok() ? NotFound("unknown message") : s;
+  Stmt st(db_,
+          "INSERT INTO mail_outbox (message_id, decision_id, rfc_message_id, envelope_from, "
+          "recipients, raw, state, attempts, next_attempt_at, last_error, created_at, sent_at) "
+          "VALUES (?,?,?,?,?,?,'pending',0,?,'',?,0)");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, e.message_id);
+  if (e.decision_id) {
+    st.Bind(2, *e.decision_id);
+  } else {
+    st.BindNull(2);
+  }
+  st.Bind(3, e.rfc_message_id)
+      .Bind(4, e.envelope_from)
+      .Bind(5, JoinLines(e.recipients))
+      .Bind(6, e.raw)
+      .Bind(7, e.next_attempt_ms)
+      .Bind(8, e.created_ms);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  return sqlite3_last_insert_rowid(db_);
+}
+
+Result<std::vector<MailOutboxEntry>> SqliteStore::ListMailOutbox(const MailOutboxFilter& f) {
+  if (f.limit < 1 || f.limit > 1000) return InvalidArgument("limit must be in 1..1000");
+  std::lock_guard lock(mu_);
+  Stmt st(db_, std::string(kOutboxSelect) +
+                   "WHERE o.id > ? AND (? = '' OR m.service = ?) AND (? = '' OR o.state = ?) "
+                   "AND (? = 0 OR o.message_id = ?) AND (? = 0 OR o.next_attempt_at <= ?) "
+                   "ORDER BY o.id LIMIT ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  const std::string state = f.state ? std::string(ToString(*f.state)) : std::string();
+  st.Bind(1, f.after_id)
+      .Bind(2, f.service)
+      .Bind(3, f.service)
+      .Bind(4, state)
+      .Bind(5, state)
+      .Bind(6, int64_t{f.message_id ? 1 : 0})
+      .Bind(7, f.message_id.value_or(0))
+      .Bind(8, int64_t{f.due_at_ms ? 1 : 0})
+      .Bind(9, f.due_at_ms.value_or(0))
+      .Bind(10, int64_t{f.limit});
+  std::vector<MailOutboxEntry> out;
+  Status s;
+  while (st.Step(&s)) out.push_back(OutboxFromRow(st));
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<MailOutboxEntry> SqliteStore::GetMailOutboxEntry(int64_t id) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, std::string(kOutboxSelect) + "WHERE o.id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, id);
+  Status s;
+  if (!st.Step(&s)) return s.ok() ? NotFound("unknown outbox entry") : s;
+  return OutboxFromRow(st);
+}
+
+Status SqliteStore::MarkMailSent(int64_t id, int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "UPDATE mail_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
+          "last_error = '' WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, now_ms).Bind(2, id);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  if (sqlite3_changes(db_) == 0) return NotFound("unknown outbox entry");
+  return Status::Ok();
+}
+
+Status SqliteStore::MarkMailAttemptFailed(int64_t id, int attempts, int64_t next_attempt_ms,
+                                          const std::string& error, bool give_up) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "UPDATE mail_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, "
+          "state = CASE WHEN ? = 1 THEN 'failed' ELSE state END WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, int64_t{attempts})
+      .Bind(2, next_attempt_ms)
+      .Bind(3, error)
+      .Bind(4, int64_t{give_up ? 1 : 0})
+      .Bind(5, id);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  if (sqlite3_changes(db_) == 0) return NotFound("unknown outbox entry");
+  return Status::Ok();
+}
+
+Status SqliteStore::RetryMail(int64_t id, int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "UPDATE mail_outbox SET state = 'pending', next_attempt_at = ? "
+          "WHERE id = ? AND state = 'failed'");
+  PLUME_RETURN_IF_ERROR(st.status());
+  st.Bind(1, now_ms).Bind(2, id);
+  PLUME_RETURN_IF_ERROR(st.Run());
+  if (sqlite3_changes(db_) != 0) return Status::Ok();
+  Stmt exists(db_, "SELECT 1 FROM mail_outbox WHERE id = ?");
+  PLUME_RETURN_IF_ERROR(exists.status());
+  exists.Bind(1, id);
+  Status s;
+  if (exists.Step(&s)) return FailedPrecondition("outbox entry is not failed");
+  PLUME_RETURN_IF_ERROR(s);
+  return NotFound("unknown outbox entry");
 }
 
 }  // namespace plume

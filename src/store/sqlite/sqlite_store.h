@@ -3,13 +3,18 @@
 // Migrations are numbered and applied in order, each in its own transaction, when the store is
 // opened; the applied versions are recorded in schema_migrations. Only bound parameters are used.
 //
-// Thread-safety: all methods may be called concurrently; one connection is shared behind a mutex
-// (SQLite serialises writers anyway). Readers in other processes see committed data (WAL).
+// Thread-safety: all methods may be called concurrently. Writes (and reads inside write
+// transactions) go through one connection behind a mutex (SQLite serialises writers anyway);
+// plain reads borrow one of a small pool of read-only connections, so they run in parallel with
+// each other and with the writer (WAL). A read sees every write that returned before it began.
+// A ":memory:" store has no pool: its reads use the writer connection.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "plume/store.h"
 
@@ -39,6 +44,9 @@ class SqliteStore final : public Store {
                          const std::function<Status(const KnowledgeDocument&)>& fn) override;
   Result<int64_t> CountDocuments(bool include_withdrawn) override;
   Result<int64_t> KnowledgeVersion() override;
+  // Wakes up on changes made through this object; changes by other processes (another
+  // SqliteStore on the same file) are seen when the timeout expires (callers poll).
+  Result<int64_t> WaitForKnowledgeChange(int64_t known_version, int64_t timeout_ms) override;
 
   Result<int64_t> CreateMessage(const Message& message) override;
   Result<Message> GetMessage(int64_t id) override;
@@ -49,6 +57,8 @@ class SqliteStore final : public Store {
   Result<int64_t> CreateDraft(const Draft& draft) override;
   Result<Draft> GetDraft(int64_t id) override;
   Result<std::vector<Draft>> ListDrafts(int64_t message_id) override;
+  Result<std::vector<Draft>> ListDraftsOfMessages(const std::vector<int64_t>& ids) override;
+  Result<std::vector<Decision>> ListDecisionsOfMessages(const std::vector<int64_t>& ids) override;
   Result<int64_t> RecordDecision(const Decision& decision) override;
   Result<std::vector<Decision>> ListDecisions(int64_t message_id) override;
 
@@ -76,14 +86,77 @@ class SqliteStore final : public Store {
       const OutcomeRecordFilter& filter) override;
   Result<int64_t> SaveDraftFeedback(const DraftFeedback& feedback) override;
   Result<std::vector<DraftFeedback>> ListDraftFeedback(const OutcomeRecordFilter& filter) override;
+  Result<Decision> GetDecision(int64_t id) override;
+  Result<int64_t> CreateReplyTemplate(const StoredReplyTemplate& tmpl) override;
+  Result<StoredReplyTemplate> GetReplyTemplate(int64_t id) override;
+  Result<std::vector<StoredReplyTemplate>> ListReplyTemplates(
+      const ReplyTemplateFilter& filter) override;
+  Result<StoredReplyTemplate> ReviewReplyTemplate(int64_t id,
+                                                  const ReplyTemplateReview& review) override;
+  Result<int64_t> ReplyTemplateVersion() override;
+
+  Result<RoutingRuleSet> GetRoutingRules() override;
+  Status ReplaceRoutingRules(const RoutingRuleSet& rules, const AuditEntry& audit) override;
+  Result<int64_t> RecordIntentCorrection(const IntentCorrectionRecord& correction,
+                                         const std::string& queue,
+                                         const AuditEntry& audit) override;
+  Result<std::vector<IntentCorrectionRecord>> ListIntentCorrections(int64_t after_id,
+                                                                    int limit) override;
+  Status SaveIntentModel(const StoredIntentModel& model) override;
+  Status ActivateIntentModel(int64_t version) override;
+  Result<StoredIntentModel> GetActiveIntentModel() override;
+
+  Status SaveEmailEnvelope(const EmailEnvelope& envelope,
+                           const std::vector<EmailAttachment>& attachments) override;
+  Result<EmailEnvelope> GetEmailEnvelope(int64_t message_id) override;
+  Result<std::optional<int64_t>> FindMessageByRfcMessageId(
+      const std::string& service, const std::string& rfc_message_id) override;
+  Result<std::vector<EmailAttachment>> ListEmailAttachments(int64_t message_id) override;
+  Result<EmailAttachment> GetEmailAttachment(int64_t id) override;
+  Result<int64_t> EnqueueMail(const MailOutboxEntry& entry) override;
+  Result<std::vector<MailOutboxEntry>> ListMailOutbox(const MailOutboxFilter& filter) override;
+  Result<MailOutboxEntry> GetMailOutboxEntry(int64_t id) override;
+  Status MarkMailSent(int64_t id, int64_t now_ms) override;
+  Status MarkMailAttemptFailed(int64_t id, int attempts, int64_t next_attempt_ms,
+                               const std::string& error, bool give_up) override;
+  Status RetryMail(int64_t id, int64_t now_ms) override;
 
  private:
+  // A connection for one read: a pooled read-only connection, or the writer (under mu_) when the
+  // store has no pool. Returned to the pool on destruction.
+  class ReadConnection {
+   public:
+    ReadConnection(SqliteStore* store, sqlite3* db, std::unique_lock<std::mutex> writer_lock)
+        : store_(store), db_(db), writer_lock_(std::move(writer_lock)) {}
+    ReadConnection(const ReadConnection&) = delete;
+    ReadConnection& operator=(const ReadConnection&) = delete;
+    ~ReadConnection();
+    sqlite3* db() const { return db_; }
+
+   private:
+    SqliteStore* store_;
+    sqlite3* db_;
+    std::unique_lock<std::mutex> writer_lock_;  // owned only when db_ is the writer
+  };
+
   explicit SqliteStore(sqlite3* db);
+  ReadConnection AcquireReader();
   Status Migrate();
   Status BumpKnowledgeVersionLocked();
+  void NotifyKnowledgeChanged();
+
+  // Knowledge changes made through this object, for WaitForKnowledgeChange.
+  std::mutex kb_mu_;
+  std::condition_variable kb_cv_;
+  uint64_t kb_changes_ = 0;  // guarded by kb_mu_
 
   std::mutex mu_;
   sqlite3* db_;  // owned; closed in the destructor
+
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<sqlite3*> readers_;       // owned; closed in the destructor
+  std::vector<sqlite3*> free_readers_;  // subset of readers_ not lent out
 };
 
 }  // namespace plume

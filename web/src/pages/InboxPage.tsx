@@ -22,6 +22,7 @@ interface Filters {
   canal: string;
   du: string;
   au: string;
+  file: string; // routing queue (issue #6)
 }
 
 function filtersFrom(search: URLSearchParams): Filters {
@@ -30,6 +31,7 @@ function filtersFrom(search: URLSearchParams): Filters {
     canal: search.get("canal") ?? "",
     du: search.get("du") ?? "",
     au: search.get("au") ?? "",
+    file: search.get("file") ?? "",
   };
 }
 
@@ -39,6 +41,7 @@ function urlFor(f: Filters, after?: number): string {
   if (f.canal) p.set("canal", f.canal);
   if (f.du) p.set("du", f.du);
   if (f.au) p.set("au", f.au);
+  if (f.file) p.set("file", f.file);
   if (after !== undefined) p.set("apres", String(after));
   const q = p.toString();
   return q ? `/?${q}` : "/";
@@ -51,6 +54,7 @@ function apiQuery(f: Filters, after: string | null): URLSearchParams {
   if (f.canal) p.set("channel", f.canal);
   if (f.du) p.set("from", new Date(`${f.du}T00:00:00`).toISOString().replace(".000Z", "Z"));
   if (f.au) p.set("to", new Date(`${f.au}T23:59:59`).toISOString().replace(".000Z", "Z"));
+  if (f.file) p.set("queue", f.file);
   if (after) p.set("after_id", after);
   return p;
 }
@@ -104,6 +108,13 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
     channelLabels[m.channel as Channel] ?? m.channel,
     <StatusBadge status={m.status} />,
     m.intent || "—",
+    m.queue ? (
+      <Link href={urlFor({ ...applied, file: m.queue })} className="fr-link" data-queue={m.queue}>
+        {m.queue}
+      </Link>
+    ) : (
+      "—"
+    ),
   ]);
 
   return (
@@ -182,6 +193,15 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
             onChange: (e) => setDraft({ ...draft, au: e.target.value }),
           }}
         />
+        <Input
+          label="File"
+          nativeInputProps={{
+            name: "file",
+            value: draft.file,
+            placeholder: "ex. bureau-des-etrangers",
+            onChange: (e) => setDraft({ ...draft, file: e.target.value.trim() }),
+          }}
+        />
         <div className="plume-filters-actions">
           <Button type="submit" iconId="fr-icon-filter-line">
             Filtrer
@@ -212,7 +232,7 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
         <Table
           className="plume-inbox-table"
           caption={after ? "Messages reçus (suite)" : "Messages reçus"}
-          headers={["Reçu le", "Expéditeur", "Objet", "Canal", "Statut", "Intention"]}
+          headers={["Reçu le", "Expéditeur", "Objet", "Canal", "Statut", "Intention", "File"]}
           data={rows}
           bordered
         />

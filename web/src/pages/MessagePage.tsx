@@ -6,10 +6,14 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { createModal } from "@codegouvfr/react-dsfr/Modal";
 import { ApiError, api, streamDraft } from "../api";
+import { DraftFeedback } from "../components/DraftFeedback";
 import { Link } from "../components/Link";
 import { PageTitle } from "../components/PageTitle";
 import { StatusBadge } from "../components/StatusBadge";
 import { History } from "../components/History";
+import { EmailDelivery } from "../components/EmailDelivery";
+import { TemplatesProposeButton } from "./TemplatesProposeButton";
+import { RoutingIntentCorrection } from "./RoutingIntentCorrection";
 import { channelLabels, engineLabels, formatDate, formatDateTime } from "../labels";
 import type { Draft, Engines, MessageDetail, Session } from "../types";
 
@@ -204,7 +208,14 @@ export function MessagePage({ id, session }: { id: number; session: Session }) {
                 <StatusBadge status={m.status} />
               </dd>
               <dt>Intention</dt>
-              <dd>{m.intent || "non déterminée"}</dd>
+              <dd>
+                <RoutingIntentCorrection
+                  message={m}
+                  onCorrected={(u) => setDetail((d) => (d ? { ...d, message: u } : d))}
+                />
+              </dd>
+              <dt>File</dt>
+              <dd data-testid="message-queue">{m.queue || "non orientée"}</dd>
               <dt>Agent</dt>
               <dd>{m.assigned_agent || "non attribué"}</dd>
             </dl>
@@ -355,6 +366,7 @@ export function MessagePage({ id, session }: { id: number; session: Session }) {
                       onChange: (e) => setText(e.target.value),
                     }}
                   />
+                  {phase === "draft" && draft && <DraftFeedback draftId={draft.id} />}
                   {phase === "draft" && draft && draft.sources.length > 0 && (
                     <div className="fr-mb-2w">
                       <h4 className="fr-text--md fr-text--bold fr-mb-1w">Sources</h4>
@@ -421,6 +433,8 @@ export function MessagePage({ id, session }: { id: number; session: Session }) {
           )}
         </div>
         <div className="fr-col-12 fr-col-lg-5">
+          <EmailDelivery detail={detail} onChanged={reload} />
+          {!open && <TemplatesProposeButton decisions={detail.decisions} />}
           <History detail={detail} />
         </div>
       </div>
