@@ -85,6 +85,14 @@ Result<json> Server::Impl::EmailDeliveryJson(const Message& m) {
 
 Result<json> Server::Impl::EmailDetailsJson(const Message& m) {
   json out = json::object();
+  // Envelopes and attachments are recorded only by the IMAP poller, for e-mail messages: the
+  // other channels skip both queries (this route is the agents' most frequent read).
+  if (m.channel != Channel::kEmail) {
+    out["email"] = nullptr;
+    out["attachments"] = json::array();
+    PLUME_ASSIGN_OR_RETURN(out["email_delivery"], EmailDeliveryJson(m));
+    return out;
+  }
   auto envelope = store.GetEmailEnvelope(m.id);
   if (envelope.ok()) {
     out["email"] = {

@@ -1700,9 +1700,9 @@ Status ValidateCorrection(const IntentCorrectionRecord& c, const std::string& qu
 }  // namespace
 
 Result<RoutingRuleSet> SqliteStore::GetRoutingRules() {
-  std::lock_guard lock(mu_);
+  ReadConnection conn = AcquireReader();
   RoutingRuleSet out;
-  Stmt services(db_,
+  Stmt services(conn.db(),
                 "SELECT service, default_queue, qualification_queue, min_confidence_permille "
                 "FROM routing_services ORDER BY service");
   PLUME_RETURN_IF_ERROR(services.status());
@@ -1713,7 +1713,8 @@ Result<RoutingRuleSet> SqliteStore::GetRoutingRules() {
     out.services.push_back(std::move(q));
   }
   PLUME_RETURN_IF_ERROR(s);
-  Stmt rules(db_, "SELECT service, intent, queue FROM routing_rules ORDER BY service, intent");
+  Stmt rules(conn.db(),
+             "SELECT service, intent, queue FROM routing_rules ORDER BY service, intent");
   PLUME_RETURN_IF_ERROR(rules.status());
   while (rules.Step(&s)) out.rules.push_back({rules.Text(0), rules.Text(1), rules.Text(2)});
   PLUME_RETURN_IF_ERROR(s);
@@ -1784,8 +1785,8 @@ Result<int64_t> SqliteStore::RecordIntentCorrection(const IntentCorrectionRecord
 Result<std::vector<IntentCorrectionRecord>> SqliteStore::ListIntentCorrections(int64_t after_id,
                                                                                int limit) {
   if (limit < 1 || limit > 10000) return InvalidArgument("limit must be between 1 and 10000");
-  std::lock_guard lock(mu_);
-  Stmt st(db_,
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(),
           "SELECT c.id, c.message_id, m.service, c.text, c.label, c.predicted, c.agent, "
           "c.created_at FROM intent_corrections c JOIN messages m ON m.id = c.message_id "
           "WHERE c.id > ? ORDER BY c.id LIMIT ?");
@@ -1864,21 +1865,21 @@ Status SqliteStore::ActivateIntentModel(int64_t version) {
 }
 
 Result<StoredIntentModel> SqliteStore::GetActiveIntentModel() {
-  std::lock_guard lock(mu_);
+  ReadConnection conn = AcquireReader();
   sqlite3_stmt* raw = nullptr;
   constexpr std::string_view kSelect =
       "SELECT version, manifest, model_hash, model, created_at FROM intent_models "
       "WHERE active = 1";
-  if (sqlite3_prepare_v2(db_, kSelect.data(), static_cast<int>(kSelect.size()), &raw, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v2(conn.db(), kSelect.data(), static_cast<int>(kSelect.size()), &raw,
+                         nullptr) != SQLITE_OK) {
     sqlite3_finalize(raw);
-    return SqliteError(db_, "prepare");
+    return SqliteError(conn.db(), "prepare");
   }
   const int rc = sqlite3_step(raw);
   if (rc != SQLITE_ROW) {
     sqlite3_finalize(raw);
     if (rc == SQLITE_DONE) return NotFound("no active intent model");
-    return SqliteError(db_, "select intent model");
+    return SqliteError(conn.db(), "select intent model");
   }
   auto text = [raw](int col) {
     const auto* p = static_cast<const char*>(sqlite3_column_blob(raw, col));
@@ -2025,8 +2026,8 @@ Status SqliteStore::SaveEmailEnvelope(const EmailEnvelope& env,
 }
 
 Result<EmailEnvelope> SqliteStore::GetEmailEnvelope(int64_t message_id) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_,
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(),
           "SELECT e.message_id, m.service, e.rfc_message_id, e.in_reply_to, e.refs, "
           "e.thread_parent_id FROM email_envelopes e JOIN messages m ON m.id = e.message_id "
           "WHERE e.message_id = ?");
@@ -2047,8 +2048,8 @@ Result<EmailEnvelope> SqliteStore::GetEmailEnvelope(int64_t message_id) {
 Result<std::optional<int64_t>> SqliteStore::FindMessageByRfcMessageId(
     const std::string& service, const std::string& rfc_message_id) {
   if (rfc_message_id.empty()) return std::optional<int64_t>();
-  std::lock_guard lock(mu_);
-  Stmt st(db_,
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(),
           "SELECT e.message_id FROM email_envelopes e JOIN messages m ON m.id = e.message_id "
           "WHERE e.rfc_message_id = ? AND m.service = ? UNION ALL "
           "SELECT o.message_id FROM mail_outbox o JOIN messages m ON m.id = o.message_id "
@@ -2064,8 +2065,8 @@ Result<std::optional<int64_t>> SqliteStore::FindMessageByRfcMessageId(
 }
 
 Result<std::vector<EmailAttachment>> SqliteStore::ListEmailAttachments(int64_t message_id) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_,
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(),
           "SELECT id, message_id, filename, content_type, size, sha256, dropped FROM "
           "email_attachments WHERE message_id = ? ORDER BY id");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -2078,8 +2079,8 @@ Result<std::vector<EmailAttachment>> SqliteStore::ListEmailAttachments(int64_t m
 }
 
 Result<EmailAttachment> SqliteStore::GetEmailAttachment(int64_t id) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_,
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(),
           "SELECT id, message_id, filename, content_type, size, sha256, dropped, bytes FROM "
           "email_attachments WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -2123,11 +2124,11 @@ Result<int64_t> SqliteStore::EnqueueMail(const MailOutboxEntry& e) {
 
 Result<std::vector<MailOutboxEntry>> SqliteStore::ListMailOutbox(const MailOutboxFilter& f) {
   if (f.limit < 1 || f.limit > 1000) return InvalidArgument("limit must be in 1..1000");
-  std::lock_guard lock(mu_);
-  Stmt st(db_, std::string(kOutboxSelect) +
-                   "WHERE o.id > ? AND (? = '' OR m.service = ?) AND (? = '' OR o.state = ?) "
-                   "AND (? = 0 OR o.message_id = ?) AND (? = 0 OR o.next_attempt_at <= ?) "
-                   "ORDER BY o.id LIMIT ?");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), std::string(kOutboxSelect) +
+                         "WHERE o.id > ? AND (? = '' OR m.service = ?) AND (? = '' OR o.state = ?) "
+                         "AND (? = 0 OR o.message_id = ?) AND (? = 0 OR o.next_attempt_at <= ?) "
+                         "ORDER BY o.id LIMIT ?");
   PLUME_RETURN_IF_ERROR(st.status());
   const std::string state = f.state ? std::string(ToString(*f.state)) : std::string();
   st.Bind(1, f.after_id)
@@ -2148,8 +2149,8 @@ Result<std::vector<MailOutboxEntry>> SqliteStore::ListMailOutbox(const MailOutbo
 }
 
 Result<MailOutboxEntry> SqliteStore::GetMailOutboxEntry(int64_t id) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, std::string(kOutboxSelect) + "WHERE o.id = ?");
+  ReadConnection conn = AcquireReader();
+  Stmt st(conn.db(), std::string(kOutboxSelect) + "WHERE o.id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, id);
   Status s;
