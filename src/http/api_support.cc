@@ -128,6 +128,28 @@ bool GetInt(const json& body, const char* key, std::optional<int64_t>* out,
   return true;
 }
 
+std::optional<PageRequest> ParsePageRequest(const httplib::Request& req, httplib::Response& res) {
+  PageRequest page;
+  if (req.has_param("after_id")) {
+    std::string v = req.get_param_value("after_id");
+    auto id = v == "0" ? std::optional<int64_t>(0) : ParseId(v);
+    if (!id) {
+      SendError(res, BadArgument("after_id doit être un entier positif."));
+      return std::nullopt;
+    }
+    page.after_id = *id;
+  }
+  if (req.has_param("limit")) {
+    auto limit = ParseId(req.get_param_value("limit"));
+    if (!limit || *limit > kMaxListLimit) {
+      SendError(res, BadArgument("limit doit être un entier entre 1 et 200."));
+      return std::nullopt;
+    }
+    page.limit = static_cast<int>(*limit);
+  }
+  return page;
+}
+
 bool RequireShort(const std::string& value, const char* key, httplib::Response& res) {
   if (value.size() > kMaxShortField) {
     SendError(res, BadArgument(std::string("Le champ « ") + key + " » est trop long."));

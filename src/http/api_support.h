@@ -69,6 +69,22 @@ std::optional<json> ParseObject(const httplib::Request& req, httplib::Response& 
 // returns false.
 bool GetString(const json& body, const char* key, std::string* out, httplib::Response& res);
 bool GetInt(const json& body, const char* key, std::optional<int64_t>* out, httplib::Response& res);
+// Keyset pagination of list routes: ?after_id= (0 or a positive id) and ?limit= (1..kMaxListLimit,
+// default 50). On bad input sends 400 and returns nullopt.
+struct PageRequest {
+  int64_t after_id = 0;
+  int limit = 50;
+};
+std::optional<PageRequest> ParsePageRequest(const httplib::Request& req, httplib::Response& res);
+// For rows fetched with limit + 1 (the extra row tells whether a next page exists): keeps the
+// first `limit` rows and returns the id to pass as after_id for the next page, or null.
+template <typename Row>
+json TakePage(std::vector<Row>* rows, int limit) {
+  if (rows->size() <= static_cast<size_t>(limit)) return nullptr;
+  rows->resize(static_cast<size_t>(limit));
+  return rows->back().id;
+}
+
 // Sends 400 and returns false when `value` exceeds kMaxShortField bytes.
 bool RequireShort(const std::string& value, const char* key, httplib::Response& res);
 std::string CookieValue(const httplib::Request& req, std::string_view name);

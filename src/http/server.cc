@@ -363,30 +363,16 @@ void Server::Impl::HandleListMessages(const httplib::Request& req, httplib::Resp
     }
     (std::string_view(key) == "from" ? f.received_from_ms : f.received_to_ms) = *t;
   }
-  if (req.has_param("after_id")) {
-    std::string v = req.get_param_value("after_id");
-    auto id = v == "0" ? std::optional<int64_t>(0) : ParseId(v);
-    if (!id) return SendError(res, BadArgument("after_id doit être un entier positif."));
-    f.after_id = *id;
-  }
-  if (req.has_param("limit")) {
-    auto limit = ParseId(req.get_param_value("limit"));
-    if (!limit || *limit > kMaxListLimit) {
-      return SendError(res, BadArgument("limit doit être un entier entre 1 et 200."));
-    }
-    f.limit = static_cast<int>(*limit);
-  }
-  const int wanted = f.limit;
+  auto page = ParsePageRequest(req, res);
+  if (!page) return;
+  f.after_id = page->after_id;
+  const int wanted = page->limit;
   f.limit = wanted + 1;  // one more row tells whether a next page exists
   auto messages = store.ListMessages(f);
   if (!messages.ok()) return SendStoreError(res, messages.status());
   auto counts = store.CountMessagesByStatus(service);
   if (!counts.ok()) return SendStoreError(res, counts.status());
-  json next = nullptr;
-  if (messages->size() > static_cast<size_t>(wanted)) {
-    messages->resize(static_cast<size_t>(wanted));
-    next = messages->back().id;
-  }
+  json next = TakePage(&*messages, wanted);
   json list = json::array();
   for (const auto& m : *messages) list.push_back(MessageJson(m));
   SendJson(res, 200,
@@ -740,28 +726,14 @@ void Server::Impl::AdminRoutes() {
       if (!id) return SendError(res, BadArgument("message_id doit être un entier positif."));
       f.message_id = *id;
     }
-    if (req.has_param("after_id")) {
-      std::string v = req.get_param_value("after_id");
-      auto id = v == "0" ? std::optional<int64_t>(0) : ParseId(v);
-      if (!id) return SendError(res, BadArgument("after_id doit être un entier positif."));
-      f.after_id = *id;
-    }
-    int wanted = 50;
-    if (req.has_param("limit")) {
-      auto limit = ParseId(req.get_param_value("limit"));
-      if (!limit || *limit > kMaxListLimit) {
-        return SendError(res, BadArgument("limit doit être un entier entre 1 et 200."));
-      }
-      wanted = static_cast<int>(*limit);
-    }
-    f.limit = wanted + 1;
+    auto page = ParsePageRequest(req, res);
+    if (!page) return;
+    f.after_id = page->after_id;
+    const int wanted = page->limit;
+    f.limit = wanted + 1;  // one more row tells whether a next page exists
     auto entries = store.ListAudit(f);
     if (!entries.ok()) return SendStoreError(res, entries.status());
-    json next = nullptr;
-    if (entries->size() > static_cast<size_t>(wanted)) {
-      entries->resize(static_cast<size_t>(wanted));
-      next = entries->back().id;
-    }
+    json next = TakePage(&*entries, wanted);
     json list = json::array();
     for (const auto& e : *entries) list.push_back(AuditJson(e));
     SendJson(res, 200, {{"entries", list}, {"next_after_id", next}});
