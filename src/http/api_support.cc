@@ -182,18 +182,23 @@ json AgentJson(const Agent& a) {
 }
 
 json MessageJson(const Message& m) {
-  return {{"id", m.id},
-          {"service", m.service},
-          {"channel", ToString(m.channel)},
-          {"sender_name", m.sender_name},
-          {"sender_email", m.sender_email},
-          {"subject", m.subject},
-          {"body", m.body},
-          {"received_at", FormatIsoUtc(m.received_at_ms)},
-          {"status", ToString(m.status)},
-          {"assigned_agent", m.assigned_agent},
-          {"intent", m.intent},
-          {"queue", m.queue}};
+  // Emplaced one by one: a braced list first builds a two-element array per field, which made up
+  // most of the inbox list's time (50 messages per page).
+  json out = json::object();
+  auto& o = out.get_ref<json::object_t&>();
+  o.emplace("id", m.id);
+  o.emplace("service", m.service);
+  o.emplace("channel", ToString(m.channel));
+  o.emplace("sender_name", m.sender_name);
+  o.emplace("sender_email", m.sender_email);
+  o.emplace("subject", m.subject);
+  o.emplace("body", m.body);
+  o.emplace("received_at", FormatIsoUtc(m.received_at_ms));
+  o.emplace("status", ToString(m.status));
+  o.emplace("assigned_agent", m.assigned_agent);
+  o.emplace("intent", m.intent);
+  o.emplace("queue", m.queue);
+  return out;
 }
 
 json DraftJson(const Draft& d) {

@@ -97,7 +97,12 @@ struct ServerOptions {
   std::filesystem::path web_dir;          // built front end; empty serves a minimal built-in page
   size_t max_body_bytes = 1 << 20;        // larger request bodies answer 413
   size_t max_message_bytes = 100 * 1024;  // message bodies and reply texts
-  bool secure_cookies = false;            // add "Secure" to the session cookie (behind TLS)
+  // cpp-httplib serves a keep-alive connection on one worker thread until it closes or idles out
+  // (5 s), so the workers bound the connections served at once (a browser opens up to 6). Each
+  // connection may carry up to keep_alive_requests requests before the server closes it.
+  size_t worker_threads = 64;
+  size_t keep_alive_requests = 1000;
+  bool secure_cookies = false;  // add "Secure" to the session cookie (behind TLS)
   auth::AuthOptions auth;
   // Classifies each new message (Message::intent; "a-qualifier" below the model's threshold).
   // Borrowed, may be null (messages then stay unclassified); must outlive the server.

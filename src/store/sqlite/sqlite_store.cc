@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <functional>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "store/codec/json_columns.h"
@@ -305,12 +307,87 @@ Status SqliteError(sqlite3* db, std::string_view what) {
 constexpr int kReadConnections = 4;
 
 // RAII prepared statement with 1-based binders and 0-based column getters.
+}  // namespace
+
+// Prepared statements of one connection, keyed by their SQL text. Preparing is most of the cost
+// of a small read (SQLite parses and plans every time), so each statement is prepared once per
+// connection and reset after use. Not thread-safe: used only by the thread holding the connection.
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  ~StatementCache() {
+    for (auto& [sql, entry] : entries_) sqlite3_finalize(entry.stmt);
+  }
+
+  // Returns a statement ready to bind, or nullptr with the SQLite code in *rc. *lease is set when
+  // the statement belongs to the cache: pass it to Release. A statement still in use (the same SQL
+  // nested in one call chain) gets a private copy, as does any statement once the cache is full;
+  // *lease is then nullptr and the caller finalizes it.
+  sqlite3_stmt* Acquire(std::string_view sql, int* rc, bool** lease) {
+    *lease = nullptr;
+    auto it = entries_.find(sql);
+    if (it != entries_.end() && !it->second.in_use) {
+      it->second.in_use = true;
+      *rc = SQLITE_OK;
+      *lease = &it->second.in_use;
+      return it->second.stmt;
+    }
+    const bool keep = it == entries_.end() && entries_.size() < kMaxStatements;
+    sqlite3_stmt* stmt = nullptr;
+    *rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                             keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
+    if (keep && *rc == SQLITE_OK) {
+      auto [slot, inserted] = entries_.emplace(std::string(sql), Entry{stmt, true});
+      *lease = &slot->second.in_use;
+    }
+    return stmt;
+  }
+
+  // Resets a statement acquired with a lease and makes it available again.
+  static void Release(sqlite3_stmt* stmt, bool* lease) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    *lease = false;
+  }
+
+ private:
+  // Bounds the cache for SQL assembled from filters; every fixed statement fits many times over.
+  static constexpr size_t kMaxStatements = 256;
+  struct Entry {
+    sqlite3_stmt* stmt;
+    bool in_use;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  sqlite3* db_;
+  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
+};
+
+namespace {
+
 class Stmt {
  public:
-  Stmt(sqlite3* db, std::string_view sql) : db_(db) {
-    rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  // Prepares `sql` now and finalizes it at destruction.
+  Stmt(sqlite3* db, std::string_view sql) : Stmt(db, nullptr, sql) {}
+  // Borrows `sql` from `cache` (the cache of `db`; nullptr prepares as above) and returns it there.
+  Stmt(sqlite3* db, StatementCache* cache, std::string_view sql) : db_(db) {
+    if (cache != nullptr) {
+      stmt_ = cache->Acquire(sql, &rc_, &lease_);
+    } else {
+      rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+    }
   }
-  ~Stmt() { sqlite3_finalize(stmt_); }
+  ~Stmt() {
+    if (lease_ != nullptr) {
+      StatementCache::Release(stmt_, lease_);
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
@@ -366,7 +443,8 @@ class Stmt {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
+  bool* lease_ = nullptr;  // set when stmt_ belongs to a StatementCache
+  int rc_ = SQLITE_OK;
 };
 
 Status Exec(sqlite3* db, std::string_view sql) {
@@ -475,10 +553,15 @@ Decision DecisionFromRow(const Stmt& st) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+SqliteStore::SqliteStore(sqlite3* db)
+    : db_(db), writer_statements_(std::make_unique<StatementCache>(db)) {}
 
 SqliteStore::~SqliteStore() {
-  for (sqlite3* r : readers_) sqlite3_close_v2(r);
+  for (Reader& r : readers_) {
+    r.statements.reset();
+    sqlite3_close_v2(r.db);
+  }
+  writer_statements_.reset();
   sqlite3_close_v2(db_);
 }
 
@@ -486,23 +569,32 @@ SqliteStore::ReadConnection::~ReadConnection() {
   if (writer_lock_.owns_lock()) return;  // the writer: released with the lock
   {
     std::lock_guard lock(store_->pool_mu_);
-    store_->free_readers_.push_back(db_);
+    for (Reader& r : store_->readers_) {
+      if (r.db == db_) store_->free_readers_.push_back(&r);
+    }
   }
   store_->pool_cv_.notify_one();
 }
 
 SqliteStore::ReadConnection SqliteStore::AcquireReader() {
-  if (readers_.empty()) return ReadConnection(this, db_, std::unique_lock(mu_));
+  if (readers_.empty()) {
+    return ReadConnection(this, db_, writer_statements_.get(), std::unique_lock(mu_));
+  }
   std::unique_lock lock(pool_mu_);
   pool_cv_.wait(lock, [this] { return !free_readers_.empty(); });
-  sqlite3* db = free_readers_.back();
+  Reader* reader = free_readers_.back();
   free_readers_.pop_back();
-  return ReadConnection(this, db, std::unique_lock<std::mutex>());
+  return ReadConnection(this, reader->db, reader->statements.get(), std::unique_lock<std::mutex>());
 }
 
 int SqliteStore::LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  // SQLite's memory statistics take a process-wide mutex on every allocation, which serialises
+  // the read connections; nothing here reads them. Must precede SQLite's initialisation, so it
+  // only takes effect when the first store of the process opens (a no-op afterwards).
+  static std::once_flag no_memstatus;
+  std::call_once(no_memstatus, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
@@ -530,17 +622,17 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
         sqlite3_close_v2(reader);
         return Unavailable("cannot open a read connection to " + path + ": " + msg);
       }
-      store->readers_.push_back(reader);
+      store->readers_.push_back(Reader{reader, std::make_unique<StatementCache>(reader)});
       sqlite3_busy_timeout(reader, 5000);
     }
-    store->free_readers_ = store->readers_;
+    for (Reader& r : store->readers_) store->free_readers_.push_back(&r);
   }
   return store;
 }
 
 Result<int> SqliteStore::SchemaVersion() {
   std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  Stmt st(db_, writer_statements_.get(), "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
   PLUME_RETURN_IF_ERROR(st.status());
   Status s;
   if (!st.Step(&s)) return s.ok() ? Internal("no schema version row") : s;
@@ -562,7 +654,7 @@ Status SqliteStore::Migrate() {
     PLUME_RETURN_IF_ERROR(InTransaction(db_, [&]() -> Status {
                             PLUME_RETURN_IF_ERROR(
                                 Exec(db_, kMigrations[static_cast<size_t>(v - 1)]));
-                            Stmt st(db_,
+                            Stmt st(db_, writer_statements_.get(),
                                     "INSERT INTO schema_migrations (version, applied_at) "
                                     "VALUES (?, CAST(strftime('%s','now') AS INTEGER) * 1000)");
                             PLUME_RETURN_IF_ERROR(st.status());
@@ -582,9 +674,10 @@ Result<UpsertStats> SqliteStore::UpsertDocuments(const std::vector<KnowledgeDocu
   std::lock_guard lock(mu_);
   UpsertStats stats;
   Status s = InTransaction(db_, [&]() -> Status {
-    Stmt get(db_, "SELECT content_hash, status FROM documents WHERE id = ?");
+    Stmt get(db_, writer_statements_.get(),
+             "SELECT content_hash, status FROM documents WHERE id = ?");
     PLUME_RETURN_IF_ERROR(get.status());
-    Stmt upsert(db_,
+    Stmt upsert(db_, writer_statements_.get(),
                 "INSERT INTO documents (id, fiche_id, source, kind, type, audience, title, "
                 "description, url, subject, breadcrumb, introduction, sections, links, "
                 "source_date, content_hash, status, ingested_at, updated_at) VALUES "
@@ -643,7 +736,7 @@ Result<int64_t> SqliteStore::MarkWithdrawn(const std::vector<std::string>& ids, 
   std::lock_guard lock(mu_);
   int64_t changed = 0;
   Status s = InTransaction(db_, [&]() -> Status {
-    Stmt st(db_,
+    Stmt st(db_, writer_statements_.get(),
             "UPDATE documents SET status = 'withdrawn', updated_at = ? "
             "WHERE id = ? AND status = 'active'");
     PLUME_RETURN_IF_ERROR(st.status());
@@ -663,7 +756,8 @@ Result<int64_t> SqliteStore::MarkWithdrawn(const std::vector<std::string>& ids, 
 
 Result<KnowledgeDocument> SqliteStore::GetDocument(const std::string& id) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE id = ?");
+  Stmt st(conn.db(), conn.statements(),
+          "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, id);
   Status s;
@@ -673,7 +767,7 @@ Result<KnowledgeDocument> SqliteStore::GetDocument(const std::string& id) {
 
 Result<std::vector<DocumentDigest>> SqliteStore::ListDocumentDigests(const std::string& source) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(),
+  Stmt st(conn.db(), conn.statements(),
           "SELECT id, content_hash, status FROM documents WHERE (? = '' OR source = ?) "
           "ORDER BY id");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -692,8 +786,9 @@ Result<std::vector<DocumentDigest>> SqliteStore::ListDocumentDigests(const std::
 Status SqliteStore::ForEachDocument(bool include_withdrawn,
                                     const std::function<Status(const KnowledgeDocument&)>& fn) {
   std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT " + std::string(kDocumentColumns) +
-                   " FROM documents WHERE (? = 1 OR status = 'active') ORDER BY id");
+  Stmt st(db_, writer_statements_.get(),
+          "SELECT " + std::string(kDocumentColumns) +
+              " FROM documents WHERE (? = 1 OR status = 'active') ORDER BY id");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, int64_t{include_withdrawn ? 1 : 0});
   Status s;
@@ -706,7 +801,8 @@ Status SqliteStore::ForEachDocument(bool include_withdrawn,
 
 Result<int64_t> SqliteStore::CountDocuments(bool include_withdrawn) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT COUNT(*) FROM documents WHERE (? = 1 OR status = 'active')");
+  Stmt st(conn.db(), conn.statements(),
+          "SELECT COUNT(*) FROM documents WHERE (? = 1 OR status = 'active')");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, int64_t{include_withdrawn ? 1 : 0});
   Status s;
@@ -716,7 +812,7 @@ Result<int64_t> SqliteStore::CountDocuments(bool include_withdrawn) {
 
 Result<int64_t> SqliteStore::KnowledgeVersion() {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT value FROM kb_state WHERE key = 'version'");
+  Stmt st(conn.db(), conn.statements(), "SELECT value FROM kb_state WHERE key = 'version'");
   PLUME_RETURN_IF_ERROR(st.status());
   Status s;
   if (!st.Step(&s)) return s.ok() ? DataLoss("kb_state has no version row") : s;
@@ -755,7 +851,7 @@ Result<int64_t> SqliteStore::CreateMessage(const Message& m) {
   if (m.service.empty()) return InvalidArgument("message without service");
   if (m.body.empty()) return InvalidArgument("message without body");
   std::lock_guard lock(mu_);
-  Stmt st(db_,
+  Stmt st(db_, writer_statements_.get(),
           "INSERT INTO messages (service, channel, sender_name, sender_email, subject, body, "
           "received_at, status, assigned_agent, intent, queue) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -776,7 +872,8 @@ Result<int64_t> SqliteStore::CreateMessage(const Message& m) {
 
 Result<Message> SqliteStore::GetMessage(int64_t id) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT " + std::string(kMessageColumns) + " FROM messages WHERE id = ?");
+  Stmt st(conn.db(), conn.statements(),
+          "SELECT " + std::string(kMessageColumns) + " FROM messages WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, id);
   Status s;
@@ -797,7 +894,7 @@ Result<std::vector<Message>> SqliteStore::ListMessages(const MessageFilter& f) {
   if (f.queue) sql += " AND queue = ?8";
   sql += " ORDER BY id LIMIT ?7";
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), sql);
+  Stmt st(conn.db(), conn.statements(), sql);
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, f.after_id);
   if (f.service) st.Bind(2, *f.service);
@@ -816,7 +913,7 @@ Result<std::vector<Message>> SqliteStore::ListMessages(const MessageFilter& f) {
 
 Status SqliteStore::UpdateMessageStatus(int64_t id, MessageStatus status) {
   std::lock_guard lock(mu_);
-  Stmt st(db_, "UPDATE messages SET status = ? WHERE id = ?");
+  Stmt st(db_, writer_statements_.get(), "UPDATE messages SET status = ? WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, ToString(status)).Bind(2, id);
   PLUME_RETURN_IF_ERROR(st.Run());
@@ -826,7 +923,7 @@ Status SqliteStore::UpdateMessageStatus(int64_t id, MessageStatus status) {
 
 Status SqliteStore::AssignMessage(int64_t id, const std::string& agent) {
   std::lock_guard lock(mu_);
-  Stmt st(db_, "UPDATE messages SET assigned_agent = ? WHERE id = ?");
+  Stmt st(db_, writer_statements_.get(), "UPDATE messages SET assigned_agent = ? WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, agent).Bind(2, id);
   PLUME_RETURN_IF_ERROR(st.Run());
@@ -837,7 +934,7 @@ Status SqliteStore::AssignMessage(int64_t id, const std::string& agent) {
 Result<int64_t> SqliteStore::CreateDraft(const Draft& d) {
   std::lock_guard lock(mu_);
   {
-    Stmt check(db_, "SELECT 1 FROM messages WHERE id = ?");
+    Stmt check(db_, writer_statements_.get(), "SELECT 1 FROM messages WHERE id = ?");
     PLUME_RETURN_IF_ERROR(check.status());
     check.Bind(1, d.message_id);
     Status s;
@@ -845,7 +942,7 @@ Result<int64_t> SqliteStore::CreateDraft(const Draft& d) {
       return s.ok() ? NotFound("unknown message: " + std::to_string(d.message_id)) : s;
     }
   }
-  Stmt st(db_,
+  Stmt st(db_, writer_statements_.get(),
           "INSERT INTO drafts (message_id, engine, engine_version, prompt_version, text, sources, "
           "warnings, created_at, latency_ms) VALUES (?,?,?,?,?,?,?,?,?)");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -864,7 +961,8 @@ Result<int64_t> SqliteStore::CreateDraft(const Draft& d) {
 
 Result<Draft> SqliteStore::GetDraft(int64_t id) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT " + std::string(kDraftColumns) + " FROM drafts WHERE id = ?");
+  Stmt st(conn.db(), conn.statements(),
+          "SELECT " + std::string(kDraftColumns) + " FROM drafts WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, id);
   Status s;
@@ -891,9 +989,10 @@ Result<std::vector<Draft>> SqliteStore::ListDraftsOfMessages(const std::vector<i
   std::vector<Draft> out;
   if (ids.empty()) return out;
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT " + std::string(kDraftColumns) +
-                         " FROM drafts WHERE message_id IN (SELECT value FROM json_each(?)) "
-                         "ORDER BY message_id, id");
+  Stmt st(conn.db(), conn.statements(),
+          "SELECT " + std::string(kDraftColumns) +
+              " FROM drafts WHERE message_id IN (SELECT value FROM json_each(?)) "
+              "ORDER BY message_id, id");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, IdsAsJson(ids));
   Status s;
@@ -911,9 +1010,10 @@ Result<std::vector<Decision>> SqliteStore::ListDecisionsOfMessages(
   std::vector<Decision> out;
   if (ids.empty()) return out;
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT " + std::string(kDecisionColumns) +
-                         " FROM decisions WHERE message_id IN (SELECT value FROM json_each(?)) "
-                         "ORDER BY message_id, id");
+  Stmt st(conn.db(), conn.statements(),
+          "SELECT " + std::string(kDecisionColumns) +
+              " FROM decisions WHERE message_id IN (SELECT value FROM json_each(?)) "
+              "ORDER BY message_id, id");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, IdsAsJson(ids));
   Status s;
@@ -924,7 +1024,7 @@ Result<std::vector<Decision>> SqliteStore::ListDecisionsOfMessages(
 
 Result<std::vector<Draft>> SqliteStore::ListDrafts(int64_t message_id) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(),
+  Stmt st(conn.db(), conn.statements(),
           "SELECT " + std::string(kDraftColumns) + " FROM drafts WHERE message_id = ? ORDER BY id");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, message_id);
@@ -1087,8 +1187,9 @@ Result<int64_t> SqliteStore::RecordDecision(const Decision& d) {
 
 Result<std::vector<Decision>> SqliteStore::ListDecisions(int64_t message_id) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT " + std::string(kDecisionColumns) +
-                         " FROM decisions WHERE message_id = ? ORDER BY id");
+  Stmt st(conn.db(), conn.statements(),
+          "SELECT " + std::string(kDecisionColumns) +
+              " FROM decisions WHERE message_id = ? ORDER BY id");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, message_id);
   std::vector<Decision> out;
@@ -1104,7 +1205,7 @@ Result<MessageCounts> SqliteStore::CountMessagesByStatus(const std::string& serv
   if (!service.empty()) sql += " WHERE service = ?1";
   sql += " GROUP BY status";
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), sql);
+  Stmt st(conn.db(), conn.statements(), sql);
   PLUME_RETURN_IF_ERROR(st.status());
   if (!service.empty()) st.Bind(1, service);
   MessageCounts c;
@@ -1135,7 +1236,7 @@ Result<Message> SqliteStore::AssignMessageToLogin(int64_t id, const std::string&
   std::lock_guard lock(mu_);
   Message out;
   Status s = InTransaction(db_, [&]() -> Status {
-    Stmt st(db_,
+    Stmt st(db_, writer_statements_.get(),
             "UPDATE messages SET assigned_agent = ?2, "
             "status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END "
             "WHERE id = ?1 AND service = (SELECT service FROM agents WHERE login = ?2)");
@@ -1146,7 +1247,8 @@ Result<Message> SqliteStore::AssignMessageToLogin(int64_t id, const std::string&
       return NotFound("unknown message " + std::to_string(id) + " or agent " + login +
                       " in its service");
     }
-    Stmt get(db_, "SELECT " + std::string(kMessageColumns) + " FROM messages WHERE id = ?");
+    Stmt get(db_, writer_statements_.get(),
+             "SELECT " + std::string(kMessageColumns) + " FROM messages WHERE id = ?");
     PLUME_RETURN_IF_ERROR(get.status());
     get.Bind(1, id);
     Status step;
@@ -1181,7 +1283,7 @@ Result<int64_t> SqliteStore::CreateAgent(const Agent& a) {
   if (a.service.empty()) return InvalidArgument("agent without service");
   if (a.password_hash.empty()) return InvalidArgument("agent without password hash");
   std::lock_guard lock(mu_);
-  Stmt st(db_,
+  Stmt st(db_, writer_statements_.get(),
           "INSERT INTO agents (login, display_name, role, service, password_hash, created_at) "
           "VALUES (?,?,?,?,?,?)");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -1203,7 +1305,8 @@ Result<int64_t> SqliteStore::CreateAgent(const Agent& a) {
 
 Result<Agent> SqliteStore::GetAgent(int64_t id) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT " + std::string(kAgentColumns) + " FROM agents WHERE id = ?");
+  Stmt st(conn.db(), conn.statements(),
+          "SELECT " + std::string(kAgentColumns) + " FROM agents WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, id);
   Status s;
@@ -1213,7 +1316,8 @@ Result<Agent> SqliteStore::GetAgent(int64_t id) {
 
 Result<Agent> SqliteStore::GetAgentByLogin(const std::string& login) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT " + std::string(kAgentColumns) + " FROM agents WHERE login = ?");
+  Stmt st(conn.db(), conn.statements(),
+          "SELECT " + std::string(kAgentColumns) + " FROM agents WHERE login = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, login);
   Status s;
@@ -1224,7 +1328,7 @@ Result<Agent> SqliteStore::GetAgentByLogin(const std::string& login) {
 Status SqliteStore::CreateSession(const Session& session) {
   if (session.token_hash.empty()) return InvalidArgument("session without token hash");
   std::lock_guard lock(mu_);
-  Stmt st(db_,
+  Stmt st(db_, writer_statements_.get(),
           "INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?,?,?,?)");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, session.token_hash)
@@ -1236,7 +1340,7 @@ Status SqliteStore::CreateSession(const Session& session) {
 
 Result<Session> SqliteStore::GetSession(const std::string& token_hash) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(),
+  Stmt st(conn.db(), conn.statements(),
           "SELECT token_hash, agent_id, created_at, expires_at FROM sessions WHERE token_hash = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, token_hash);
@@ -1247,7 +1351,7 @@ Result<Session> SqliteStore::GetSession(const std::string& token_hash) {
 
 Status SqliteStore::DeleteSession(const std::string& token_hash) {
   std::lock_guard lock(mu_);
-  Stmt st(db_, "DELETE FROM sessions WHERE token_hash = ?");
+  Stmt st(db_, writer_statements_.get(), "DELETE FROM sessions WHERE token_hash = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, token_hash);
   return st.Run();
@@ -1255,7 +1359,7 @@ Status SqliteStore::DeleteSession(const std::string& token_hash) {
 
 Result<int64_t> SqliteStore::DeleteExpiredSessions(int64_t now_ms) {
   std::lock_guard lock(mu_);
-  Stmt st(db_, "DELETE FROM sessions WHERE expires_at <= ?");
+  Stmt st(db_, writer_statements_.get(), "DELETE FROM sessions WHERE expires_at <= ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, now_ms);
   PLUME_RETURN_IF_ERROR(st.Run());
@@ -1266,7 +1370,7 @@ Result<int64_t> SqliteStore::CreateApiToken(const ApiToken& t) {
   if (t.token_hash.empty()) return InvalidArgument("API token without hash");
   if (t.service.empty()) return InvalidArgument("API token without service");
   std::lock_guard lock(mu_);
-  Stmt st(db_,
+  Stmt st(db_, writer_statements_.get(),
           "INSERT INTO api_tokens (token_hash, service, label, created_at, revoked) "
           "VALUES (?,?,?,?,?)");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -1281,7 +1385,7 @@ Result<int64_t> SqliteStore::CreateApiToken(const ApiToken& t) {
 
 Result<ApiToken> SqliteStore::GetApiTokenByHash(const std::string& token_hash) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(),
+  Stmt st(conn.db(), conn.statements(),
           "SELECT id, token_hash, service, label, created_at, revoked FROM api_tokens "
           "WHERE token_hash = ?");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -1303,7 +1407,7 @@ Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditFilter& f) {
   if (f.message_id) sql += " AND message_id = ?3";
   sql += " ORDER BY id LIMIT ?4";
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), sql);
+  Stmt st(conn.db(), conn.statements(), sql);
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, f.after_id);
   if (f.service) st.Bind(2, *f.service);
@@ -1347,7 +1451,8 @@ Status SqliteStore::CreateSatisfactionLink(const SatisfactionLink& link) {
   if (link.token_hash.empty()) return InvalidArgument("satisfaction link without token hash");
   std::lock_guard lock(mu_);
   return InTransaction(db_, [&]() -> Status {
-    Stmt check(db_, "SELECT message_id, kind FROM decisions WHERE id = ?");
+    Stmt check(db_, writer_statements_.get(),
+               "SELECT message_id, kind FROM decisions WHERE id = ?");
     PLUME_RETURN_IF_ERROR(check.status());
     check.Bind(1, link.decision_id);
     Status s;
@@ -1358,12 +1463,13 @@ Status SqliteStore::CreateSatisfactionLink(const SatisfactionLink& link) {
       return InvalidArgument("decision does not belong to the message");
     }
     if (kind == DecisionKind::kDiscarded) return InvalidArgument("not a sending decision");
-    Stmt exists(db_, "SELECT 1 FROM satisfaction WHERE decision_id = ? OR token_hash = ?");
+    Stmt exists(db_, writer_statements_.get(),
+                "SELECT 1 FROM satisfaction WHERE decision_id = ? OR token_hash = ?");
     PLUME_RETURN_IF_ERROR(exists.status());
     exists.Bind(1, link.decision_id).Bind(2, link.token_hash);
     if (exists.Step(&s)) return AlreadyExists("satisfaction link already exists");
     PLUME_RETURN_IF_ERROR(s);
-    Stmt st(db_,
+    Stmt st(db_, writer_statements_.get(),
             "INSERT INTO satisfaction (token_hash, decision_id, message_id, created_at, "
             "expires_at) VALUES (?,?,?,?,?)");
     PLUME_RETURN_IF_ERROR(st.status());
@@ -1378,7 +1484,8 @@ Status SqliteStore::CreateSatisfactionLink(const SatisfactionLink& link) {
 
 Result<SatisfactionLink> SqliteStore::GetSatisfactionLink(const std::string& token_hash) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), std::string(kSatisfactionSelect) + "WHERE s.token_hash = ?");
+  Stmt st(conn.db(), conn.statements(),
+          std::string(kSatisfactionSelect) + "WHERE s.token_hash = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, token_hash);
   Status s;
@@ -1398,7 +1505,7 @@ Status SqliteStore::SaveSatisfactionRating(const std::string& token_hash,
                                            const SatisfactionRating& r) {
   if (r.score < 1 || r.score > 5) return InvalidArgument("score must be between 1 and 5");
   std::lock_guard lock(mu_);
-  Stmt st(db_,
+  Stmt st(db_, writer_statements_.get(),
           "UPDATE satisfaction SET score = ?, useful = ?, comment = ?, rated_at = ?, "
           "updated_at = ? WHERE token_hash = ?");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -1417,10 +1524,11 @@ Status SqliteStore::SaveSatisfactionRating(const std::string& token_hash,
 Result<std::vector<SatisfactionRating>> SqliteStore::ListSatisfactionRatings(
     const OutcomeRecordFilter& f) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), std::string(kSatisfactionSelect) +
-                         "JOIN decisions d ON d.id = s.decision_id WHERE s.score IS NOT NULL "
-                         "AND d.decided_at >= ? AND d.decided_at < ? AND (? = '' OR m.service = ?) "
-                         "ORDER BY s.decision_id");
+  Stmt st(conn.db(), conn.statements(),
+          std::string(kSatisfactionSelect) +
+              "JOIN decisions d ON d.id = s.decision_id WHERE s.score IS NOT NULL "
+              "AND d.decided_at >= ? AND d.decided_at < ? AND (? = '' OR m.service = ?) "
+              "ORDER BY s.decision_id");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, f.from_ms).Bind(2, f.to_ms).Bind(3, f.service).Bind(4, f.service);
   std::vector<SatisfactionRating> out;
@@ -1433,13 +1541,13 @@ Result<std::vector<SatisfactionRating>> SqliteStore::ListSatisfactionRatings(
 Result<int64_t> SqliteStore::SaveDraftFeedback(const DraftFeedback& fb) {
   if (fb.agent.empty()) return InvalidArgument("draft feedback without agent");
   std::lock_guard lock(mu_);
-  Stmt draft(db_, "SELECT message_id FROM drafts WHERE id = ?");
+  Stmt draft(db_, writer_statements_.get(), "SELECT message_id FROM drafts WHERE id = ?");
   PLUME_RETURN_IF_ERROR(draft.status());
   draft.Bind(1, fb.draft_id);
   Status s;
   if (!draft.Step(&s)) return s.ok() ? NotFound("unknown draft") : s;
   const int64_t message_id = draft.Int(0);
-  Stmt st(db_,
+  Stmt st(db_, writer_statements_.get(),
           "INSERT INTO draft_feedback (draft_id, message_id, agent, thumbs_up, reasons, comment, "
           "created_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT (draft_id, agent) DO UPDATE SET "
           "thumbs_up = excluded.thumbs_up, reasons = excluded.reasons, "
@@ -1460,7 +1568,7 @@ Result<int64_t> SqliteStore::SaveDraftFeedback(const DraftFeedback& fb) {
 
 Result<std::vector<DraftFeedback>> SqliteStore::ListDraftFeedback(const OutcomeRecordFilter& f) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(),
+  Stmt st(conn.db(), conn.statements(),
           "SELECT f.id, f.draft_id, f.message_id, f.agent, f.thumbs_up, f.reasons, f.comment, "
           "f.created_at FROM draft_feedback f JOIN messages m ON m.id = f.message_id "
           "WHERE f.created_at >= ? AND f.created_at < ? AND (? = '' OR m.service = ?) "
@@ -1540,7 +1648,8 @@ Result<StoredReplyTemplate> GetReplyTemplateFrom(sqlite3* db, int64_t id) {
 
 Result<Decision> SqliteStore::GetDecision(int64_t id) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT " + std::string(kDecisionColumns) + " FROM decisions WHERE id = ?");
+  Stmt st(conn.db(), conn.statements(),
+          "SELECT " + std::string(kDecisionColumns) + " FROM decisions WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, id);
   Status s;
@@ -1555,17 +1664,18 @@ Result<int64_t> SqliteStore::CreateReplyTemplate(const StoredReplyTemplate& t) {
   Status s = InTransaction(db_, [&]() -> Status {
     Status step;
     if (t.source_decision_id) {
-      Stmt d(db_, "SELECT 1 FROM decisions WHERE id = ?");
+      Stmt d(db_, writer_statements_.get(), "SELECT 1 FROM decisions WHERE id = ?");
       PLUME_RETURN_IF_ERROR(d.status());
       d.Bind(1, *t.source_decision_id);
       if (!d.Step(&step)) return step.ok() ? NotFound("unknown decision") : step;
-      Stmt dup(db_, "SELECT 1 FROM reply_templates WHERE decision_id = ?");
+      Stmt dup(db_, writer_statements_.get(),
+               "SELECT 1 FROM reply_templates WHERE decision_id = ?");
       PLUME_RETURN_IF_ERROR(dup.status());
       dup.Bind(1, *t.source_decision_id);
       if (dup.Step(&step)) return AlreadyExists("this decision already has a reply template");
       PLUME_RETURN_IF_ERROR(step);
     }
-    Stmt st(db_,
+    Stmt st(db_, writer_statements_.get(),
             "INSERT INTO reply_templates (service, title, body, intent, document_ids, status, "
             "proposed_by, proposed_at, reviewed_by, reviewed_at, decision_id) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
@@ -1606,9 +1716,10 @@ Result<std::vector<StoredReplyTemplate>> SqliteStore::ListReplyTemplates(
     const ReplyTemplateFilter& f) {
   if (f.limit < 1 || f.limit > 1000) return InvalidArgument("limit must be in 1..1000");
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT " + std::string(kReplyTemplateColumns) +
-                         " FROM reply_templates WHERE (?1 = '' OR service = ?1) AND "
-                         "(?2 = '' OR status = ?2) AND id > ?3 ORDER BY id LIMIT ?4");
+  Stmt st(conn.db(), conn.statements(),
+          "SELECT " + std::string(kReplyTemplateColumns) +
+              " FROM reply_templates WHERE (?1 = '' OR service = ?1) AND "
+              "(?2 = '' OR status = ?2) AND id > ?3 ORDER BY id LIMIT ?4");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, f.service)
       .Bind(2, f.status ? ToString(*f.status) : std::string_view(""))
@@ -1633,7 +1744,7 @@ Result<StoredReplyTemplate> SqliteStore::ReviewReplyTemplate(int64_t id,
   std::lock_guard lock(mu_);
   StoredReplyTemplate out;
   Status s = InTransaction(db_, [&]() -> Status {
-    Stmt st(db_,
+    Stmt st(db_, writer_statements_.get(),
             "UPDATE reply_templates SET status = ?, reviewed_by = ?, reviewed_at = ?, "
             "body = COALESCE(?, body), title = COALESCE(?, title) WHERE id = ?");
     PLUME_RETURN_IF_ERROR(st.status());
@@ -1661,7 +1772,7 @@ Result<StoredReplyTemplate> SqliteStore::ReviewReplyTemplate(int64_t id,
 
 Result<int64_t> SqliteStore::ReplyTemplateVersion() {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), "SELECT value FROM kb_state WHERE key = 'reply_templates'");
+  Stmt st(conn.db(), conn.statements(), "SELECT value FROM kb_state WHERE key = 'reply_templates'");
   PLUME_RETURN_IF_ERROR(st.status());
   Status s;
   if (!st.Step(&s)) {
@@ -1702,7 +1813,7 @@ Status ValidateCorrection(const IntentCorrectionRecord& c, const std::string& qu
 Result<RoutingRuleSet> SqliteStore::GetRoutingRules() {
   ReadConnection conn = AcquireReader();
   RoutingRuleSet out;
-  Stmt services(conn.db(),
+  Stmt services(conn.db(), conn.statements(),
                 "SELECT service, default_queue, qualification_queue, min_confidence_permille "
                 "FROM routing_services ORDER BY service");
   PLUME_RETURN_IF_ERROR(services.status());
@@ -1713,7 +1824,7 @@ Result<RoutingRuleSet> SqliteStore::GetRoutingRules() {
     out.services.push_back(std::move(q));
   }
   PLUME_RETURN_IF_ERROR(s);
-  Stmt rules(conn.db(),
+  Stmt rules(conn.db(), conn.statements(),
              "SELECT service, intent, queue FROM routing_rules ORDER BY service, intent");
   PLUME_RETURN_IF_ERROR(rules.status());
   while (rules.Step(&s)) out.rules.push_back({rules.Text(0), rules.Text(1), rules.Text(2)});
@@ -1727,7 +1838,7 @@ Status SqliteStore::ReplaceRoutingRules(const RoutingRuleSet& rules, const Audit
   return InTransaction(db_, [&]() -> Status {
     PLUME_RETURN_IF_ERROR(Exec(db_, "DELETE FROM routing_services; DELETE FROM routing_rules;"));
     for (const ServiceQueues& q : rules.services) {
-      Stmt st(db_,
+      Stmt st(db_, writer_statements_.get(),
               "INSERT INTO routing_services (service, default_queue, qualification_queue, "
               "min_confidence_permille) VALUES (?,?,?,?)");
       PLUME_RETURN_IF_ERROR(st.status());
@@ -1740,7 +1851,8 @@ Status SqliteStore::ReplaceRoutingRules(const RoutingRuleSet& rules, const Audit
       PLUME_RETURN_IF_ERROR(st.Run());
     }
     for (const RoutingRule& r : rules.rules) {
-      Stmt st(db_, "INSERT INTO routing_rules (service, intent, queue) VALUES (?,?,?)");
+      Stmt st(db_, writer_statements_.get(),
+              "INSERT INTO routing_rules (service, intent, queue) VALUES (?,?,?)");
       PLUME_RETURN_IF_ERROR(st.status());
       st.Bind(1, r.service).Bind(2, r.intent).Bind(3, r.queue);
       PLUME_RETURN_IF_ERROR(st.Run());
@@ -1756,13 +1868,14 @@ Result<int64_t> SqliteStore::RecordIntentCorrection(const IntentCorrectionRecord
   std::lock_guard lock(mu_);
   int64_t id = 0;
   Status s = InTransaction(db_, [&]() -> Status {
-    Stmt up(db_, "UPDATE messages SET intent = ?, queue = ? WHERE id = ?");
+    Stmt up(db_, writer_statements_.get(),
+            "UPDATE messages SET intent = ?, queue = ? WHERE id = ?");
     PLUME_RETURN_IF_ERROR(up.status());
     up.Bind(1, c.label).Bind(2, queue).Bind(3, c.message_id);
     PLUME_RETURN_IF_ERROR(up.Run());
     if (sqlite3_changes(db_) == 0)
       return NotFound("unknown message: " + std::to_string(c.message_id));
-    Stmt st(db_,
+    Stmt st(db_, writer_statements_.get(),
             "INSERT INTO intent_corrections (message_id, text, label, predicted, agent, "
             "created_at) VALUES (?,?,?,?,?,?)");
     PLUME_RETURN_IF_ERROR(st.status());
@@ -1786,7 +1899,7 @@ Result<std::vector<IntentCorrectionRecord>> SqliteStore::ListIntentCorrections(i
                                                                                int limit) {
   if (limit < 1 || limit > 10000) return InvalidArgument("limit must be between 1 and 10000");
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(),
+  Stmt st(conn.db(), conn.statements(),
           "SELECT c.id, c.message_id, m.service, c.text, c.label, c.predicted, c.agent, "
           "c.created_at FROM intent_corrections c JOIN messages m ON m.id = c.message_id "
           "WHERE c.id > ? ORDER BY c.id LIMIT ?");
@@ -1808,7 +1921,8 @@ Status SqliteStore::SaveIntentModel(const StoredIntentModel& m) {
   }
   std::lock_guard lock(mu_);
   return InTransaction(db_, [&]() -> Status {
-    Stmt existing(db_, "SELECT model_hash FROM intent_models WHERE version = ?");
+    Stmt existing(db_, writer_statements_.get(),
+                  "SELECT model_hash FROM intent_models WHERE version = ?");
     PLUME_RETURN_IF_ERROR(existing.status());
     existing.Bind(1, m.version);
     Status s;
@@ -1840,7 +1954,7 @@ Status SqliteStore::SaveIntentModel(const StoredIntentModel& m) {
       sqlite3_finalize(raw);
       if (rc != SQLITE_DONE) return SqliteError(db_, "insert intent model");
     }
-    Stmt activate(db_, "UPDATE intent_models SET active = (version = ?)");
+    Stmt activate(db_, writer_statements_.get(), "UPDATE intent_models SET active = (version = ?)");
     PLUME_RETURN_IF_ERROR(activate.status());
     activate.Bind(1, m.version);
     return activate.Run();
@@ -1850,14 +1964,14 @@ Status SqliteStore::SaveIntentModel(const StoredIntentModel& m) {
 Status SqliteStore::ActivateIntentModel(int64_t version) {
   std::lock_guard lock(mu_);
   return InTransaction(db_, [&]() -> Status {
-    Stmt check(db_, "SELECT 1 FROM intent_models WHERE version = ?");
+    Stmt check(db_, writer_statements_.get(), "SELECT 1 FROM intent_models WHERE version = ?");
     PLUME_RETURN_IF_ERROR(check.status());
     check.Bind(1, version);
     Status s;
     if (!check.Step(&s)) {
       return s.ok() ? NotFound("unknown intent model version " + std::to_string(version)) : s;
     }
-    Stmt activate(db_, "UPDATE intent_models SET active = (version = ?)");
+    Stmt activate(db_, writer_statements_.get(), "UPDATE intent_models SET active = (version = ?)");
     PLUME_RETURN_IF_ERROR(activate.status());
     activate.Bind(1, version);
     return activate.Run();
@@ -1982,17 +2096,18 @@ Status SqliteStore::SaveEmailEnvelope(const EmailEnvelope& env,
   }
   std::lock_guard lock(mu_);
   return InTransaction(db_, [&]() -> Status {
-    Stmt check(db_, "SELECT 1 FROM messages WHERE id = ?");
+    Stmt check(db_, writer_statements_.get(), "SELECT 1 FROM messages WHERE id = ?");
     PLUME_RETURN_IF_ERROR(check.status());
     check.Bind(1, env.message_id);
     Status s;
     if (!check.Step(&s)) return s.ok() ? NotFound("unknown message") : s;
-    Stmt exists(db_, "SELECT 1 FROM email_envelopes WHERE message_id = ?");
+    Stmt exists(db_, writer_statements_.get(),
+                "SELECT 1 FROM email_envelopes WHERE message_id = ?");
     PLUME_RETURN_IF_ERROR(exists.status());
     exists.Bind(1, env.message_id);
     if (exists.Step(&s)) return AlreadyExists("message already has an e-mail envelope");
     PLUME_RETURN_IF_ERROR(s);
-    Stmt st(db_,
+    Stmt st(db_, writer_statements_.get(),
             "INSERT INTO email_envelopes (message_id, rfc_message_id, in_reply_to, refs, "
             "thread_parent_id) VALUES (?,?,?,?,?)");
     PLUME_RETURN_IF_ERROR(st.status());
@@ -2006,7 +2121,7 @@ Status SqliteStore::SaveEmailEnvelope(const EmailEnvelope& env,
       st.BindNull(5);
     }
     PLUME_RETURN_IF_ERROR(st.Run());
-    Stmt att(db_,
+    Stmt att(db_, writer_statements_.get(),
              "INSERT INTO email_attachments (message_id, filename, content_type, size, sha256, "
              "dropped, bytes) VALUES (?,?,?,?,?,?,?)");
     PLUME_RETURN_IF_ERROR(att.status());
@@ -2027,7 +2142,7 @@ Status SqliteStore::SaveEmailEnvelope(const EmailEnvelope& env,
 
 Result<EmailEnvelope> SqliteStore::GetEmailEnvelope(int64_t message_id) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(),
+  Stmt st(conn.db(), conn.statements(),
           "SELECT e.message_id, m.service, e.rfc_message_id, e.in_reply_to, e.refs, "
           "e.thread_parent_id FROM email_envelopes e JOIN messages m ON m.id = e.message_id "
           "WHERE e.message_id = ?");
@@ -2049,7 +2164,7 @@ Result<std::optional<int64_t>> SqliteStore::FindMessageByRfcMessageId(
     const std::string& service, const std::string& rfc_message_id) {
   if (rfc_message_id.empty()) return std::optional<int64_t>();
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(),
+  Stmt st(conn.db(), conn.statements(),
           "SELECT e.message_id FROM email_envelopes e JOIN messages m ON m.id = e.message_id "
           "WHERE e.rfc_message_id = ? AND m.service = ? UNION ALL "
           "SELECT o.message_id FROM mail_outbox o JOIN messages m ON m.id = o.message_id "
@@ -2066,7 +2181,7 @@ Result<std::optional<int64_t>> SqliteStore::FindMessageByRfcMessageId(
 
 Result<std::vector<EmailAttachment>> SqliteStore::ListEmailAttachments(int64_t message_id) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(),
+  Stmt st(conn.db(), conn.statements(),
           "SELECT id, message_id, filename, content_type, size, sha256, dropped FROM "
           "email_attachments WHERE message_id = ? ORDER BY id");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -2080,7 +2195,7 @@ Result<std::vector<EmailAttachment>> SqliteStore::ListEmailAttachments(int64_t m
 
 Result<EmailAttachment> SqliteStore::GetEmailAttachment(int64_t id) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(),
+  Stmt st(conn.db(), conn.statements(),
           "SELECT id, message_id, filename, content_type, size, sha256, dropped, bytes FROM "
           "email_attachments WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -2096,12 +2211,12 @@ Result<int64_t> SqliteStore::EnqueueMail(const MailOutboxEntry& e) {
   }
   PLUME_RETURN_IF_ERROR(ValidateLines(e.recipients, "recipients"));
   std::lock_guard lock(mu_);
-  Stmt check(db_, "SELECT 1 FROM messages WHERE id = ?");
+  Stmt check(db_, writer_statements_.get(), "SELECT 1 FROM messages WHERE id = ?");
   PLUME_RETURN_IF_ERROR(check.status());
   check.Bind(1, e.message_id);
   Status s;
   if (!check.Step(&s)) return s.ok() ? NotFound("unknown message") : s;
-  Stmt st(db_,
+  Stmt st(db_, writer_statements_.get(),
           "INSERT INTO mail_outbox (message_id, decision_id, rfc_message_id, envelope_from, "
           "recipients, raw, state, attempts, next_attempt_at, last_error, created_at, sent_at) "
           "VALUES (?,?,?,?,?,?,'pending',0,?,'',?,0)");
@@ -2124,23 +2239,24 @@ Result<int64_t> SqliteStore::EnqueueMail(const MailOutboxEntry& e) {
 
 Result<std::vector<MailOutboxEntry>> SqliteStore::ListMailOutbox(const MailOutboxFilter& f) {
   if (f.limit < 1 || f.limit > 1000) return InvalidArgument("limit must be in 1..1000");
+  // Only the filters in use appear in the SQL, so SQLite can pick the index that fits (one
+  // message's entries, due entries) instead of one plan for every combination.
+  std::string sql = std::string(kOutboxSelect) + "WHERE o.id > ?";
+  if (!f.service.empty()) sql += " AND m.service = ?";
+  if (f.state) sql += " AND o.state = ?";
+  if (f.message_id) sql += " AND o.message_id = ?";
+  if (f.due_at_ms) sql += " AND o.next_attempt_at <= ?";
+  sql += " ORDER BY o.id LIMIT ?";
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), std::string(kOutboxSelect) +
-                         "WHERE o.id > ? AND (? = '' OR m.service = ?) AND (? = '' OR o.state = ?) "
-                         "AND (? = 0 OR o.message_id = ?) AND (? = 0 OR o.next_attempt_at <= ?) "
-                         "ORDER BY o.id LIMIT ?");
+  Stmt st(conn.db(), conn.statements(), sql);
   PLUME_RETURN_IF_ERROR(st.status());
-  const std::string state = f.state ? std::string(ToString(*f.state)) : std::string();
-  st.Bind(1, f.after_id)
-      .Bind(2, f.service)
-      .Bind(3, f.service)
-      .Bind(4, state)
-      .Bind(5, state)
-      .Bind(6, int64_t{f.message_id ? 1 : 0})
-      .Bind(7, f.message_id.value_or(0))
-      .Bind(8, int64_t{f.due_at_ms ? 1 : 0})
-      .Bind(9, f.due_at_ms.value_or(0))
-      .Bind(10, int64_t{f.limit});
+  int param = 1;
+  st.Bind(param++, f.after_id);
+  if (!f.service.empty()) st.Bind(param++, f.service);
+  if (f.state) st.Bind(param++, ToString(*f.state));
+  if (f.message_id) st.Bind(param++, *f.message_id);
+  if (f.due_at_ms) st.Bind(param++, *f.due_at_ms);
+  st.Bind(param, int64_t{f.limit});
   std::vector<MailOutboxEntry> out;
   Status s;
   while (st.Step(&s)) out.push_back(OutboxFromRow(st));
@@ -2150,7 +2266,7 @@ Result<std::vector<MailOutboxEntry>> SqliteStore::ListMailOutbox(const MailOutbo
 
 Result<MailOutboxEntry> SqliteStore::GetMailOutboxEntry(int64_t id) {
   ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), std::string(kOutboxSelect) + "WHERE o.id = ?");
+  Stmt st(conn.db(), conn.statements(), std::string(kOutboxSelect) + "WHERE o.id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, id);
   Status s;
@@ -2160,7 +2276,7 @@ Result<MailOutboxEntry> SqliteStore::GetMailOutboxEntry(int64_t id) {
 
 Status SqliteStore::MarkMailSent(int64_t id, int64_t now_ms) {
   std::lock_guard lock(mu_);
-  Stmt st(db_,
+  Stmt st(db_, writer_statements_.get(),
           "UPDATE mail_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
           "last_error = '' WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -2173,7 +2289,7 @@ Status SqliteStore::MarkMailSent(int64_t id, int64_t now_ms) {
 Status SqliteStore::MarkMailAttemptFailed(int64_t id, int attempts, int64_t next_attempt_ms,
                                           const std::string& error, bool give_up) {
   std::lock_guard lock(mu_);
-  Stmt st(db_,
+  Stmt st(db_, writer_statements_.get(),
           "UPDATE mail_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, "
           "state = CASE WHEN ? = 1 THEN 'failed' ELSE state END WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
@@ -2189,14 +2305,14 @@ Status SqliteStore::MarkMailAttemptFailed(int64_t id, int attempts, int64_t next
 
 Status SqliteStore::RetryMail(int64_t id, int64_t now_ms) {
   std::lock_guard lock(mu_);
-  Stmt st(db_,
+  Stmt st(db_, writer_statements_.get(),
           "UPDATE mail_outbox SET state = 'pending', next_attempt_at = ? "
           "WHERE id = ? AND state = 'failed'");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, now_ms).Bind(2, id);
   PLUME_RETURN_IF_ERROR(st.Run());
   if (sqlite3_changes(db_) != 0) return Status::Ok();
-  Stmt exists(db_, "SELECT 1 FROM mail_outbox WHERE id = ?");
+  Stmt exists(db_, writer_statements_.get(), "SELECT 1 FROM mail_outbox WHERE id = ?");
   PLUME_RETURN_IF_ERROR(exists.status());
   exists.Bind(1, id);
   Status s;

@@ -7,7 +7,9 @@
 // transactions) go through one connection behind a mutex (SQLite serialises writers anyway);
 // plain reads borrow one of a small pool of read-only connections, so they run in parallel with
 // each other and with the writer (WAL). A read sees every write that returned before it began.
-// A ":memory:" store has no pool: its reads use the writer connection.
+// A ":memory:" store has no pool: its reads use the writer connection. Each connection keeps its
+// prepared statements for reuse (a connection is used by one thread at a time, so its cache needs
+// no lock).
 #pragma once
 
 #include <condition_variable>
@@ -21,6 +23,8 @@
 struct sqlite3;
 
 namespace plume {
+
+class StatementCache;
 
 class SqliteStore final : public Store {
  public:
@@ -126,17 +130,26 @@ class SqliteStore final : public Store {
   // store has no pool. Returned to the pool on destruction.
   class ReadConnection {
    public:
-    ReadConnection(SqliteStore* store, sqlite3* db, std::unique_lock<std::mutex> writer_lock)
-        : store_(store), db_(db), writer_lock_(std::move(writer_lock)) {}
+    ReadConnection(SqliteStore* store, sqlite3* db, StatementCache* statements,
+                   std::unique_lock<std::mutex> writer_lock)
+        : store_(store), db_(db), statements_(statements), writer_lock_(std::move(writer_lock)) {}
     ReadConnection(const ReadConnection&) = delete;
     ReadConnection& operator=(const ReadConnection&) = delete;
     ~ReadConnection();
     sqlite3* db() const { return db_; }
+    StatementCache* statements() const { return statements_; }
 
    private:
     SqliteStore* store_;
     sqlite3* db_;
+    StatementCache* statements_;                // the cache of db_; not owned
     std::unique_lock<std::mutex> writer_lock_;  // owned only when db_ is the writer
+  };
+
+  // A pooled read-only connection and its statements.
+  struct Reader {
+    sqlite3* db;                                 // owned; closed in the destructor
+    std::unique_ptr<StatementCache> statements;  // finalized before db is closed
   };
 
   explicit SqliteStore(sqlite3* db);
@@ -151,12 +164,13 @@ class SqliteStore final : public Store {
   uint64_t kb_changes_ = 0;  // guarded by kb_mu_
 
   std::mutex mu_;
-  sqlite3* db_;  // owned; closed in the destructor
+  sqlite3* db_;                                        // owned; closed in the destructor
+  std::unique_ptr<StatementCache> writer_statements_;  // db_'s statements; used under mu_
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
-  std::vector<sqlite3*> readers_;       // owned; closed in the destructor
-  std::vector<sqlite3*> free_readers_;  // subset of readers_ not lent out
+  std::vector<Reader> readers_;
+  std::vector<Reader*> free_readers_;  // elements of readers_ not lent out
 };
 
 }  // namespace plume
