@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # HTTP API throughput on loopback: seeds a store with 100k messages (3 services), creates an API
 # token, starts `plume serve` and runs wrk against GET /api/messages and GET /api/messages/{id}
-# with a bearer token. GET /api/health (no database read, no auth) is the in-run baseline: report
-# the API figures as ratios to it.
+# with a bearer token. With a second binary (an older build), each route is measured on both, one
+# after the other on the same store, and the figures are given as ratios new/old.
 #
-# Usage: bench/http/run.sh [PLUME_BINARY]
-#   PLUME_BINARY  default build/release/apps/plume
+# Usage: bench/http/run.sh [PLUME_BINARY [BASELINE_BINARY]]
+#   PLUME_BINARY     default build/release/apps/plume
+#   BASELINE_BINARY  optional; must read the same schema version
 # Env: MESSAGES (100000), DURATION (10s), THREADS (2), CONNECTIONS (32), PORT (18480)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PLUME=${1:-build/release/apps/plume}
+BASELINE=${2:-}
 MESSAGES=${MESSAGES:-100000}
 DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
@@ -49,16 +51,23 @@ SELECT CASE i % 3 WHEN 0 THEN 'prefecture-69' WHEN 1 THEN 'caf-75' ELSE 'mairie-
 FROM n;
 SQL
 TOKEN=$("$PLUME" --data-dir "$WORK" token create --service prefecture-69 --label bench 2>/dev/null)
-ID=$(sqlite3 "$WORK/plume.db" "SELECT id FROM messages WHERE service = 'prefecture-69' ORDER BY id LIMIT 1 OFFSET 20000")
+ID=$(sqlite3 "$WORK/plume.db" "SELECT id FROM messages WHERE service = 'prefecture-69' ORDER BY id LIMIT 1 OFFSET $((MESSAGES / 6))")
 TOTAL=$(sqlite3 "$WORK/plume.db" "SELECT COUNT(*) FROM messages")
 
-"$PLUME" --data-dir "$WORK" serve --port "$PORT" --web /nonexistent >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/messages/$ID" >/dev/null
+start_server() {
+  "$1" --data-dir "$WORK" serve --port "$PORT" --web /nonexistent >"$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/messages/$ID" >/dev/null
+}
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
 
 echo "store: $TOTAL messages; wrk -t$THREADS -c$CONNECTIONS -d$DURATION on 127.0.0.1"
 run() {
@@ -74,12 +83,19 @@ run() {
   printf '%-34s %10s req/s  p50 %8s  p99 %8s %s\n' "$label" "$rps" "$p50" "$p99" "$errors"
   echo "$rps"  > "$WORK/rps-$label"
 }
-run health "/api/health"
-run list "/api/messages?limit=50"
-run list_status "/api/messages?status=answered&limit=50"
-run get "/api/messages/$ID"
-base=$(cat "$WORK/rps-health")
-for l in list list_status get; do
-  awk -v a="$(cat "$WORK/rps-$l")" -v b="$base" -v l="$l" \
-    'BEGIN { printf "ratio %-12s %.3f of /api/health\n", l, a / b }'
+BINARIES=("$PLUME")
+if [ -n "$BASELINE" ]; then BINARIES=("$BASELINE" "$PLUME"); fi
+for route in "health /api/health" "list /api/messages?limit=50" \
+             "list_status /api/messages?status=answered&limit=50" "get /api/messages/$ID"; do
+  read -r label path <<<"$route"
+  for bin in "${BINARIES[@]}"; do
+    tag=new; [ "$bin" = "$BASELINE" ] && [ -n "$BASELINE" ] && tag=old
+    start_server "$bin"
+    run "$label-$tag" "$path"
+    stop_server
+  done
+  if [ -n "$BASELINE" ]; then
+    awk -v a="$(cat "$WORK/rps-$label-new")" -v b="$(cat "$WORK/rps-$label-old")" -v l="$label" \
+      'BEGIN { printf "ratio %-12s new/old %.2f\n", l, a / b }'
+  fi
 done
