@@ -11,6 +11,7 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target plume
 ./build/release/apps/plume --data-dir var kb ingest
 ./build/release/apps/plume --data-dir var intent train
+./build/release/apps/plume --data-dir var privacy train-names  # var/models/privacy_names.bin
 ./build/release/apps/plume --data-dir var demo seed
 # --feedback-service: the demo service of /widget/demo.html (the "Je donne mon avis" widget).
 exec ./build/release/apps/plume --data-dir var serve --host 127.0.0.1 --port "${PLUME_PORT:-8080}" --web web/dist \

@@ -2,9 +2,16 @@
 // development half (used to tune the name detector) and a held-out test half (the reported
 // figure). Not a benchmark: a measuring tool built next to privacy_bench.
 //
-// Usage: privacy_ner_eval [--errors dev] [bio_file]
+// Usage: privacy_ner_eval [--errors dev] [--model FILE] [--threshold P] [--tune] [bio_file]
 //   --errors dev   also prints, for the development half only, missed name tokens and masked
 //                  non-name tokens with their context (to guide tuning; never run on test).
+//   --model FILE   uses the statistical name model (plume privacy train-names) with the rules.
+//   --train-dev F  trains that model on the development half into F first, then uses it.
+//   --synthetic-fp prints the name spans that match no gold span on 1,000 synthetic messages.
+//   --tune         model selection inside the development half only: trains on its first 3/4,
+//                  prints scores on its last 1/4 for several thresholds and model sizes.
+//   --tune-errors  same split, default parameters: prints the errors on the last 1/4 of the
+//                  development half.
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -12,14 +19,16 @@
 #include <vector>
 
 #include "privacy/evaluation.h"
+#include "privacy/name_model.h"
 #include "privacy/pseudonymizer.h"
+#include "privacy/synthetic.h"
 
 namespace {
 
 void PrintScores(const char* name, const plume::privacy::EvalReport& r) {
   const auto& s = r.by_type[static_cast<int>(plume::privacy::PiiType::kName)];
   std::printf(
-      "%-5s tokens P %.4f R %.4f F1 %.4f | gold %ld found %ld predicted %ld non-name masked %ld "
+      "%-22s tokens P %.4f R %.4f F1 %.4f | gold %ld found %ld predicted %ld non-name masked %ld "
       "| entities %ld/%ld (%.4f) | %.1f MB/s\n",
       name, s.Precision(), s.Recall(), s.F1(), s.gold, s.found, s.predicted,
       s.predicted - s.correct, r.ner_entities_covered, r.ner_entities,
@@ -44,11 +53,85 @@ void PrintErrors(const std::vector<plume::privacy::NerToken>& tokens, size_t end
   }
 }
 
+// Development half only: [0, inner) trains, [inner, split) scores.
+int Tune(plume::privacy::PseudonymizerConfig config,
+         const std::vector<plume::privacy::NerToken>& tokens, size_t split, bool tune_errors) {
+  using namespace plume::privacy;
+  size_t inner = split * 3 / 4;
+  while (inner < split && tokens[inner - 1].text != ".") ++inner;
+  config.name_model_file.clear();
+  auto rules = Pseudonymizer::Create(config);
+  if (!rules.ok()) return 1;
+  auto base = EvaluateNerTokens(*rules, tokens, inner, split);
+  if (!base.ok()) return 1;
+  PrintScores("rules", *base);
+  if (tune_errors) {
+    NameModelParams params;
+    const std::filesystem::path f =
+        std::filesystem::temp_directory_path() / "plume_name_model_tune.bin";
+    if (!TrainNameModel(config.resource_dir, tokens, 0, inner, params, f).ok()) return 1;
+    config.name_model_file = f;
+    auto p = Pseudonymizer::Create(config);
+    if (!p.ok()) return 1;
+    std::vector<char> pred;
+    auto r = EvaluateNerTokens(*p, tokens, inner, split, &pred);
+    if (!r.ok()) return 1;
+    PrintScores("model", *r);
+    std::vector<NerToken> part(tokens.begin() + static_cast<std::ptrdiff_t>(inner),
+                               tokens.begin() + static_cast<std::ptrdiff_t>(split));
+    PrintErrors(part, part.size(), pred);
+    return 0;
+  }
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / "plume_name_model_tune.bin";
+  for (int min_count : {3}) {
+    for (int epoch : {10}) {
+      for (double lr : {0.1}) {
+        NameModelParams params;
+        params.min_count = min_count;
+        const int dim = 16;
+        params.dim = dim;
+        params.epoch = epoch;
+        params.lr = lr;
+        plume::Status st = TrainNameModel(config.resource_dir, tokens, 0, inner, params, file);
+        if (!st.ok()) {
+          std::fprintf(stderr, "%s\n", st.ToString().c_str());
+          return 1;
+        }
+        for (float t : {0.2f, 0.25f}) {
+          for (float v : {0.05f}) {
+            config.name_model_file = file;
+            config.name_model_threshold = t;
+            config.name_model_veto = v;
+            auto p = Pseudonymizer::Create(config);
+            if (!p.ok()) return 1;
+            auto r = EvaluateNerTokens(*p, tokens, inner, split);
+            if (!r.ok()) return 1;
+            char name[64];
+            std::snprintf(name, sizeof name, "m%d d%d e%d lr%.1f t%.2f v%.2f", min_count, dim,
+                          epoch, lr, t, v);
+            PrintScores(name, *r);
+          }
+        }
+      }
+    }
+  }
+  std::filesystem::remove(file);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace plume::privacy;
   bool errors = false;
+  bool tune = false;
+  bool tune_errors = false;
+  std::string train_dev;
+  bool synthetic_fp = false;
+  std::string model;
+  float threshold = 0.25f;
+  float veto = 0.05f;
   std::filesystem::path bio =
       std::filesystem::path(PLUME_SHARED_DATA_DIR) / "ner-europeana-fr" / "enp_FR.bnf.bio";
   for (int i = 1; i < argc; ++i) {
@@ -56,23 +139,68 @@ int main(int argc, char** argv) {
         std::strcmp(argv[i + 1], "dev") == 0) {
       errors = true;
       ++i;
+    } else if (std::strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
+      model = argv[++i];
+    } else if (std::strcmp(argv[i], "--veto") == 0 && i + 1 < argc) {
+      veto = std::stof(argv[++i]);
+    } else if (std::strcmp(argv[i], "--threshold") == 0 && i + 1 < argc) {
+      threshold = std::stof(argv[++i]);
+    } else if (std::strcmp(argv[i], "--train-dev") == 0 && i + 1 < argc) {
+      train_dev = argv[++i];
+    } else if (std::strcmp(argv[i], "--synthetic-fp") == 0) {
+      synthetic_fp = true;
+    } else if (std::strcmp(argv[i], "--tune-errors") == 0) {
+      tune_errors = true;
+    } else if (std::strcmp(argv[i], "--tune") == 0) {
+      tune = true;
     } else {
       bio = argv[i];
     }
   }
   PseudonymizerConfig config;
   config.resource_dir = std::filesystem::path(PLUME_RESOURCE_DIR) / "privacy";
-  auto p = Pseudonymizer::Create(config);
-  if (!p.ok()) {
-    std::fprintf(stderr, "%s\n", p.status().ToString().c_str());
-    return 1;
-  }
+  config.name_model_file = model;
+  config.name_model_threshold = threshold;
+  config.name_model_veto = veto;
   auto tokens = ReadNerFile(bio);
   if (!tokens.ok()) {
     std::fprintf(stderr, "%s\n", tokens.status().ToString().c_str());
     return 1;
   }
   size_t split = NerSplitPoint(*tokens);
+  if (tune || tune_errors) return Tune(config, *tokens, split, tune_errors);
+  if (!train_dev.empty()) {
+    // As `plume privacy train-names`: the development half, default parameters.
+    plume::Status st = TrainNameModel(config.resource_dir, *tokens, 0, split, {}, train_dev);
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s\n", st.ToString().c_str());
+      return 1;
+    }
+    config.name_model_file = train_dev;
+  }
+  auto p = Pseudonymizer::Create(config);
+  if (!p.ok()) {
+    std::fprintf(stderr, "%s\n", p.status().ToString().c_str());
+    return 1;
+  }
+  if (synthetic_fp) {
+    // Name spans of the model that match no gold name, on synthetic citizen messages.
+    for (const LabelledMessage& m : GenerateSyntheticSet(20240501, 1000)) {
+      auto spans = p->Detect(m.text);
+      if (!spans.ok()) return 1;
+      for (const PiiSpan& s : *spans) {
+        if (s.type != PiiType::kName) continue;
+        bool gold = false;
+        for (const PiiSpan& g : m.spans) gold |= g.begin < s.end && s.begin < g.end;
+        if (gold) continue;
+        size_t from = s.begin >= 30 ? s.begin - 30 : 0;
+        std::string ctx = m.text.substr(from, s.end + 20 - from);
+        for (char& c : ctx) c = c == '\n' ? ' ' : c;
+        std::printf("FP %s\t%s\n", m.text.substr(s.begin, s.end - s.begin).c_str(), ctx.c_str());
+      }
+    }
+    return 0;
+  }
   std::vector<char> dev_pred;
   auto dev = EvaluateNerTokens(*p, *tokens, 0, split, &dev_pred);
   auto test = EvaluateNerTokens(*p, *tokens, split, tokens->size());

@@ -14,12 +14,18 @@
 namespace plume {
 
 struct SearchRequest {
-  std::string query;          // UTF-8 text; 1..kMaxQueryBytes bytes
-  int limit = 10;             // 1..100 results, one per document
-  std::string audience;       // filter: "particuliers", ...; empty for all
-  std::string source;         // filter: "vdd", "travail"; empty for all
+  std::string query;               // UTF-8 text; 1..kMaxQueryBytes bytes
+  int limit = 10;                  // 1..100 results, one per document
+  std::string audience;            // filter: "particuliers", ...; empty for all
+  std::string source;              // filter: "vdd", "travail"; empty for all
   bool include_resources = false;  // include R fiches (forms, online services) in results
   bool with_snippets = true;       // false: leave SearchHit::snippet empty (ranking only)
+  // Theme narrowing (issue #6, the message's predicted intent): knowledge themes as breadcrumb
+  // keys "<audience>/<breadcrumb level 1>" or "<audience>/*". Documents outside these themes keep
+  // `other_theme_weight` of their score: 1 changes nothing, 0 excludes them (a filter). Ignored
+  // when `themes` is empty. Precondition: 0 <= other_theme_weight <= 1.
+  std::vector<std::string> themes;
+  double other_theme_weight = 1;
 };
 
 struct SearchHit {

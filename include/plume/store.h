@@ -29,7 +29,8 @@
 //   email_envelopes(message_id PK FK, rfc_message_id, in_reply_to, refs, thread_parent_id FK NULL)
 //   email_attachments(id PK, message_id FK, filename, content_type, size, sha256, dropped, bytes)
 //   mail_outbox(id PK, message_id FK, decision_id FK NULL, rfc_message_id, envelope_from,
-//               recipients, raw, state, attempts, next_attempt_at, last_error, created_at, sent_at)
+//               recipients, raw, state, attempts, next_attempt_at, last_error, created_at, sent_at,
+//               claimed_by, lease_until)
 //   routing_services(service PK, default_queue, qualification_queue, min_confidence_permille NULL),
 //   routing_rules(service, intent, queue, PK(service, intent)): service '' = every service
 //   intent_corrections(id PK, message_id FK, text (pseudonymised), label, predicted, agent,
@@ -262,6 +263,12 @@ struct IntentCorrectionRecord {
   std::string predicted;
   std::string agent;  // login; non-empty
   int64_t created_at_ms = 0;
+};
+
+// A correction from an old corrections.jsonl file (no message), under a key naming its line.
+struct ImportedIntentCorrection {
+  std::string key;                    // non-empty; the same line always gives the same key
+  IntentCorrectionRecord correction;  // message_id and service ignored
 };
 
 // A trained intent model shared by every node of the installation.
@@ -517,6 +524,17 @@ class Store {
   virtual Status ActivateIntentModel(int64_t version) = 0;
   // The active model with its bytes; kNotFound when none is stored.
   virtual Result<StoredIntentModel> GetActiveIntentModel() = 0;
+  // Monotonic counter bumped in the transaction of every ReplaceRoutingRules (0 before the
+  // first): nodes cache the rules and read them again only when it moved.
+  virtual Result<int64_t> RoutingVersion() = 0;
+  // Version of the active intent model, 0 when none: a cheap check for a newly published model.
+  virtual Result<int64_t> ActiveIntentModelVersion() = 0;
+  // Stores corrections that belong to no message, in one transaction; a key already stored is
+  // skipped, so importing the same file twice adds nothing. Returns how many were added. They are
+  // listed by ListIntentCorrections with message_id 0 and service "". kInvalidArgument for an
+  // empty key, text, label or agent.
+  virtual Result<int64_t> ImportIntentCorrections(
+      const std::vector<ImportedIntentCorrection>& corrections) = 0;
 
   // E-mail channel (issue #7) ------------------------------------------------------------------
   // Stores the envelope of e-mail message envelope.message_id and its attachments, in one
@@ -540,6 +558,15 @@ class Store {
   // Entries matching `filter`, ordered by id.
   virtual Result<std::vector<MailOutboxEntry>> ListMailOutbox(const MailOutboxFilter& filter) = 0;
   virtual Result<MailOutboxEntry> GetMailOutboxEntry(int64_t id) = 0;
+  // Claims for `claimer` up to `limit` (1..1000) pending entries due at `now_ms` that no sender
+  // holds (never claimed, or lease over), oldest first, until now_ms + lease_ms; one transaction
+  // (SQLite BEGIN IMMEDIATE, PostgreSQL FOR UPDATE SKIP LOCKED), so concurrent claimers, in this
+  // process or another, get disjoint entries. MarkMailSent and MarkMailAttemptFailed release the
+  // claim; a claim never released (crashed sender) lapses at the lease's end. kInvalidArgument
+  // for an empty claimer, lease_ms <= 0 or a limit out of range.
+  virtual Result<std::vector<MailOutboxEntry>> ClaimMailOutbox(const std::string& claimer,
+                                                               int64_t now_ms, int64_t lease_ms,
+                                                               int limit) = 0;
   // The entry was accepted by the SMTP server: kSent, attempts + 1. kNotFound when unknown.
   virtual Status MarkMailSent(int64_t id, int64_t now_ms) = 0;
   // A failed attempt: attempts, next_attempt_ms and last_error set; the state becomes kFailed

@@ -3,7 +3,10 @@
 // exhausted) and then listed for an agent to act on.
 //
 // Persistence: `Outbox` is implemented over the Store by StoreOutbox (store_mail_state.h).
-// OutboxSender is not thread-safe; run one per process.
+// Several senders (threads, processes, nodes) may share one outbox: each claims the entries it
+// sends for a lease (Outbox::Claim), so no e-mail is sent twice while its lease runs, and the
+// entries of a sender that crashed are sent by another once the lease is over. One
+// OutboxSender object is not thread-safe; use one per thread.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +47,10 @@ class Outbox {
   virtual Result<int64_t> Enqueue(const OutboxEntry& entry) = 0;
   // Pending entries with next_attempt_ms <= now_ms, oldest first, at most `limit`.
   virtual Result<std::vector<OutboxEntry>> ListDue(int64_t now_ms, int limit) = 0;
+  // Claims for this outbox's sender at most `limit` due entries that no sender holds, oldest
+  // first, until now_ms + lease_ms (Store::ClaimMailOutbox): another sender never gets them
+  // while the lease runs. MarkSent and MarkAttemptFailed release the claim.
+  virtual Result<std::vector<OutboxEntry>> Claim(int64_t now_ms, int64_t lease_ms, int limit) = 0;
   virtual Result<std::vector<OutboxEntry>> ListByState(OutboxState state, int limit) = 0;
   virtual Result<OutboxEntry> Get(int64_t id) = 0;
   virtual Status MarkSent(int64_t id, int64_t now_ms) = 0;
@@ -58,12 +65,18 @@ class Outbox {
 struct RetryPolicy {
   // Delay before attempt 2, 3, ...; after the last one the entry becomes kFailed.
   std::vector<int64_t> backoff_ms = {60'000, 300'000, 1'800'000, 7'200'000, 21'600'000};
+  // How long a claim keeps other senders away; after it, a crashed sender's entries are sent by
+  // another. Must exceed the time to send one claimed batch: claim_batch SMTP transactions at
+  // their timeout (SmtpConfig: 10 s connect + 60 s) fit with room to spare.
+  int64_t lease_ms = 15 * 60'000;
+  int claim_batch = 10;  // entries claimed at a time
 };
 
 struct SendReport {
   int sent = 0;
   int retried = 0;  // failed, will be tried again
   int failed = 0;   // moved to kFailed during this run
+  int expired = 0;  // claimed, not tried: the lease ran out first (another sender may hold it)
 };
 
 class OutboxSender {
@@ -72,11 +85,16 @@ class OutboxSender {
   OutboxSender(Outbox* outbox, SmtpSender* smtp, const Clock* clock, RetryPolicy policy = {})
       : outbox_(outbox), smtp_(smtp), clock_(clock), policy_(std::move(policy)) {}
 
-  // Sends every due entry once. Permanent refusals (kFailedPrecondition, kInvalidArgument) fail
-  // at once; other errors are retried per the policy. Errors: only outbox (store) failures.
+  // Claims due entries by batches of policy.claim_batch (at most `limit` in all) and sends each
+  // once, unless its lease is over by then (the injected clock says so): it is left to the next
+  // claimer. Permanent refusals (kFailedPrecondition, kInvalidArgument) fail at once; other
+  // errors are retried per the policy. Errors: only outbox (store) failures; the entries still
+  // claimed then are sent after their lease.
   Result<SendReport> RunOnce(int limit = 100);
 
  private:
+  Status SendOne(const OutboxEntry& e, SendReport* report);
+
   Outbox* outbox_;
   SmtpSender* smtp_;
   const Clock* clock_;

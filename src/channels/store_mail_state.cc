@@ -1,8 +1,10 @@
 #include "channels/store_mail_state.h"
 
 #include <glib.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <random>
 
 namespace plume::channels {
 namespace {
@@ -104,6 +106,16 @@ Status StoreMailRepository::RecordInbound(const std::string& service, int64_t me
   return store_->SaveEmailEnvelope(env, attachments);
 }
 
+StoreOutbox::StoreOutbox(Store* store, std::string claimer)
+    : store_(store), claimer_(std::move(claimer)) {
+  if (claimer_.empty()) {
+    char host[256] = {};
+    if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+    claimer_ = std::string(host[0] ? host : "plume") + ":" + std::to_string(getpid()) + ":" +
+               std::to_string(std::random_device{}());
+  }
+}
+
 Result<int64_t> StoreOutbox::Enqueue(const OutboxEntry& e) {
   MailOutboxEntry s;
   s.message_id = e.message_id;
@@ -123,6 +135,16 @@ Result<std::vector<OutboxEntry>> StoreOutbox::ListDue(int64_t now_ms, int limit)
   f.due_at_ms = now_ms;
   f.limit = std::clamp(limit, 1, 1000);
   return List(store_, f);
+}
+
+Result<std::vector<OutboxEntry>> StoreOutbox::Claim(int64_t now_ms, int64_t lease_ms, int limit) {
+  PLUME_ASSIGN_OR_RETURN(
+      std::vector<MailOutboxEntry> rows,
+      store_->ClaimMailOutbox(claimer_, now_ms, lease_ms, std::clamp(limit, 1, 1000)));
+  std::vector<OutboxEntry> out;
+  out.reserve(rows.size());
+  for (MailOutboxEntry& e : rows) out.push_back(FromStore(std::move(e)));
+  return out;
 }
 
 Result<std::vector<OutboxEntry>> StoreOutbox::ListByState(OutboxState state, int limit) {

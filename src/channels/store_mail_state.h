@@ -36,9 +36,12 @@ class StoreMailRepository final : public MailRepository {
 
 class StoreOutbox final : public Outbox {
  public:
-  explicit StoreOutbox(Store* store) : store_(store) {}
+  // `claimer` names this sender in its claims (Store::ClaimMailOutbox); empty: host name,
+  // process id and a random suffix, unique per StoreOutbox.
+  explicit StoreOutbox(Store* store, std::string claimer = {});
   Result<int64_t> Enqueue(const OutboxEntry& entry) override;
   Result<std::vector<OutboxEntry>> ListDue(int64_t now_ms, int limit) override;
+  Result<std::vector<OutboxEntry>> Claim(int64_t now_ms, int64_t lease_ms, int limit) override;
   Result<std::vector<OutboxEntry>> ListByState(OutboxState state, int limit) override;
   Result<OutboxEntry> Get(int64_t id) override;
   Status MarkSent(int64_t id, int64_t now_ms) override;
@@ -48,6 +51,7 @@ class StoreOutbox final : public Outbox {
 
  private:
   Store* store_;
+  std::string claimer_;
 };
 
 }  // namespace plume::channels

@@ -4,7 +4,11 @@
 #include <filesystem>
 
 #include "cli/common.h"
+#include "intent/model_store.h"
+#include "intent/router.h"
+#include "intent/taxonomy.h"
 #include "metrics/llm_metrics.h"
+#include "privacy/pseudonymizer.h"
 
 namespace plume::cli {
 
@@ -27,13 +31,30 @@ void AddDraftOptions(CLI::App& cmd, DraftArgs& args) {
                  "Profil de l'administration (TOML : nom, signature, contacts)");
   cmd.add_option("--prompt-version", args.prompt_version, "Version des invites du moteur génératif")
       ->capture_default_str();
+  cmd.add_option("--intent-weight", args.intent_weight,
+                 "Part du score gardée par les fiches hors du thème de l'intention du message "
+                 "(1 : sans effet, 0 : filtre)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
 }
 
 Result<std::unique_ptr<draft::DraftService>> OpenDraftService(
     const Context& ctx, const DraftArgs& args, Store& store, const Retriever& retriever,
-    const retrieval::StopWords& stop_words, const Clock& clock, metrics::Registry* registry) {
+    const retrieval::StopWords& stop_words, const Clock& clock, metrics::Registry* registry,
+    const IntentClassifier* classifier) {
   draft::DraftServiceConfig c;
+  PLUME_ASSIGN_OR_RETURN(intent::Taxonomy taxonomy,
+                         intent::Taxonomy::Load(intent::TaxonomyPath(ctx.resource_dir)));
+  c.embedded.narrowing.themes = taxonomy.ThemesByIntent();
+  c.embedded.narrowing.other_theme_weight = args.intent_weight;
+  if (classifier != nullptr) {
+    c.embedded.narrowing.predict = [classifier](const Message& m) -> std::string {
+      auto p = intent::PredictMessageIntent(m, *classifier);
+      return p.ok() && !p->to_qualify ? p->label : std::string();
+    };
+  }
   c.resource_dir = ctx.resource_dir;
+  c.name_model_file = privacy::FindNameModel(ctx.data_dir);
   c.prompt_version = args.prompt_version;
   c.default_engine = args.default_engine;
   if (!args.agency_file.empty()) {
@@ -70,9 +91,18 @@ Result<std::unique_ptr<DraftingStack>> OpenDraftingStack(const Context& ctx,
   PLUME_ASSIGN_OR_RETURN(retrieval::StopWords stop_words, LoadStopWords(ctx));
   stack->stop_words = std::make_unique<retrieval::StopWords>(std::move(stop_words));
   PLUME_ASSIGN_OR_RETURN(stack->retriever, OpenRetriever(ctx));
-  PLUME_ASSIGN_OR_RETURN(stack->drafter,
-                         OpenDraftService(ctx, args, *stack->store, *stack->retriever,
-                                          *stack->stop_words, stack->clock, &stack->registry));
+  std::string model_source;
+  auto model = intent::LoadServingModel(
+      *stack->store, std::filesystem::path(ctx.data_dir) / "intent", &model_source);
+  if (model.ok()) {
+    stack->classifier = std::move(model->classifier);
+  } else if (model.status().code() != StatusCode::kFailedPrecondition) {
+    return model.status();
+  }
+  PLUME_ASSIGN_OR_RETURN(
+      stack->drafter,
+      OpenDraftService(ctx, args, *stack->store, *stack->retriever, *stack->stop_words,
+                       stack->clock, &stack->registry, stack->classifier.get()));
   return stack;
 }
 

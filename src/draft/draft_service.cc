@@ -49,6 +49,7 @@ Result<std::unique_ptr<DraftService>> DraftService::CreateWithClient(
         s->prompts_, PromptSet::Load(config.resource_dir / "prompts" / config.prompt_version));
     privacy::PseudonymizerConfig pc;
     pc.resource_dir = config.resource_dir / "privacy";
+    pc.name_model_file = config.name_model_file;
     PLUME_ASSIGN_OR_RETURN(s->pseudonymizer_, privacy::Pseudonymizer::Create(pc));
     s->client_ = std::move(client);
     s->generative_ = std::make_unique<GenerativeEngine>(

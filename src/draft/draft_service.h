@@ -28,7 +28,10 @@ struct DraftServiceConfig {
   // Holds templates/replies/, prompts/<prompt_version>/ and privacy/ (name lists).
   std::filesystem::path resource_dir;
   std::filesystem::path agency_file;  // TOML (see agency_profile.h); empty: defaults
-  std::string prompt_version = "reply-v1";
+  // Person-name model for the pseudonymiser before model calls (privacy::FindNameModel); empty:
+  // names come from the rules only.
+  std::filesystem::path name_model_file;
+  std::string prompt_version = "reply-v2";
   std::string default_engine;                  // "embedded" (when empty) or "generative"
   std::optional<llm::OpenAiClientConfig> llm;  // unset: no generative engine
   EmbeddedOptions embedded;

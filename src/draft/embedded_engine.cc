@@ -95,7 +95,12 @@ EmbeddedEngine::EmbeddedEngine(Store& store, const Retriever& retriever,
       options_(options) {}
 
 Result<std::vector<RetrievedSource>> EmbeddedEngine::Sources(const Message& message) const {
-  return FindSources(store_, retriever_, message, options_.retrieve_limit);
+  return FindSources(store_, retriever_, message, options_.retrieve_limit, options_.narrowing);
+}
+
+Result<std::optional<StoredReplyTemplate>> EmbeddedEngine::StoredTemplateFor(
+    const Message& message, const std::vector<RetrievedSource>& found) const {
+  return FindStoredTemplate(store_, message, found);
 }
 
 Result<std::string> EmbeddedEngine::Body(const Message& message,

@@ -19,6 +19,7 @@
 // Thread-safety: Generate() may run concurrently (the store and retriever are thread-safe).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "draft/agency_profile.h"
@@ -43,6 +44,8 @@ struct EmbeddedOptions {
   int short_message_words = 6;       // fewer words: "message court" warning
   // A second fiche is cited as well when its score is at least this share of the first's.
   double second_source_ratio = 0.9;
+  // Retrieval narrowed to the message's intent (issue #6); the default narrows nothing.
+  IntentNarrowing narrowing;
 };
 
 class EmbeddedEngine {
@@ -58,6 +61,11 @@ class EmbeddedEngine {
 
   // The retrieval + grounding part, for the generative engine's fallback and prompt.
   Result<std::vector<RetrievedSource>> Sources(const Message& message) const;
+
+  // The approved réponse type that applies to `found` (stored_templates.h: FindStoredTemplate),
+  // for the generative engine's prompt. Errors: those of the store.
+  Result<std::optional<StoredReplyTemplate>> StoredTemplateFor(
+      const Message& message, const std::vector<RetrievedSource>& found) const;
 
   std::string Version() const { return "templates-" + templates_.version(); }
 

@@ -2,10 +2,12 @@
 
 #include <re2/re2.h>
 
+#include <optional>
 #include <set>
 
 #include "draft/grounding_guard.h"
 #include "draft/reply_frame.h"
+#include "draft/stored_templates.h"
 #include "plume/drafter.h"
 #include "util/text.h"
 
@@ -14,6 +16,9 @@ namespace {
 
 constexpr size_t kMaxHeldBytes = 48;  // a "[...]" longer than this is not a marker
 constexpr char kBodyMarker[] = "\x01CORPS\x01";
+// Between the message and the réponse type while they are pseudonymised together: control
+// characters and a word no detector reads as personal data.
+constexpr std::string_view kTemplateSeparator = "\n\n\x1eREPONSE-TYPE\x1e\n\n";
 
 const RE2& CitationPattern() {
   static const RE2* re =  // never destroyed: used until exit
@@ -142,12 +147,33 @@ GenerativeEngine::GenerativeEngine(LlmClient& client, const EmbeddedEngine& retr
 
 Result<ChatRequest> GenerativeEngine::BuildRequest(const Message& message,
                                                    const std::vector<RetrievedSource>& sources,
+                                                   const StoredReplyTemplate* reply_template,
                                                    privacy::Mapping* mapping) const {
   std::string text;
   if (!message.subject.empty()) text = "Objet : " + message.subject + "\n\n";
   text += message.body;
+  const size_t message_bytes = text.size();
+  if (reply_template != nullptr && !sources.empty()) {
+    PLUME_ASSIGN_OR_RETURN(
+        std::string example,
+        RenderStoredTemplate(*reply_template, FrameSlots(message, agency_), sources[0].doc));
+    text += kTemplateSeparator;
+    text += example;
+  }
   privacy::PseudonymizeHints hints{message.sender_name, message.sender_email};
   PLUME_ASSIGN_OR_RETURN(privacy::Pseudonymized masked, pseudonymizer_.Pseudonymize(text, hints));
+  std::string example;
+  if (text.size() > message_bytes) {
+    // Message and réponse type were masked in one pass; split them again.
+    size_t at = masked.text.find(kTemplateSeparator);
+    if (at == std::string::npos ||
+        masked.text.find(kTemplateSeparator, at + 1) != std::string::npos) {
+      return Internal("réponse type : séparateur perdu à la pseudonymisation");
+    }
+    example = std::string(
+        util::Trim(std::string_view(masked.text).substr(at + kTemplateSeparator.size())));
+    masked.text.resize(at);
+  }
   std::vector<PromptSource> prompt_sources;
   for (size_t i = 0; i < sources.size() && i < static_cast<size_t>(options_.context_sources); ++i) {
     const KnowledgeDocument& doc = sources[i].doc;
@@ -160,7 +186,8 @@ Result<ChatRequest> GenerativeEngine::BuildRequest(const Message& message,
   req.temperature = options_.temperature;
   req.max_tokens = options_.max_tokens;
   req.messages.push_back({"system", prompts_.system()});
-  PLUME_ASSIGN_OR_RETURN(std::string user, prompts_.RenderUser(masked.text, prompt_sources));
+  PLUME_ASSIGN_OR_RETURN(std::string user,
+                         prompts_.RenderUser(masked.text, prompt_sources, example));
   req.messages.push_back({"user", std::move(user)});
   *mapping = std::move(masked.mapping);
   return req;
@@ -174,8 +201,13 @@ Result<Draft> GenerativeEngine::Generate(
   if (found.size() > static_cast<size_t>(options_.context_sources)) {
     found.resize(options_.context_sources);
   }
+  // An approved réponse type citing the best fiche: the validated reply the model follows.
+  PLUME_ASSIGN_OR_RETURN(std::optional<StoredReplyTemplate> reply_template,
+                         retrieval_.StoredTemplateFor(message, found));
   privacy::Mapping mapping;
-  PLUME_ASSIGN_OR_RETURN(ChatRequest request, BuildRequest(message, found, &mapping));
+  PLUME_ASSIGN_OR_RETURN(
+      ChatRequest request,
+      BuildRequest(message, found, reply_template ? &*reply_template : nullptr, &mapping));
 
   // The frame around the model's body: greeting first (streamed at once), the rest after.
   ReplySlots slots = FrameSlots(message, agency_);
@@ -202,6 +234,10 @@ Result<Draft> GenerativeEngine::Generate(
   draft.engine = std::string(kGenerativeEngine);
   draft.engine_version = response->model.empty() ? options_.model : response->model;
   draft.prompt_version = prompts_.version();
+  if (reply_template) {
+    draft.engine_version += StoredTemplateTag(reply_template->id);
+    draft.warnings.push_back(StoredTemplateWarning(*reply_template));
+  }
 
   privacy::Restored restored = privacy::Restore(response->content, mapping);
   for (const auto& p : restored.unknown_placeholders) {

@@ -4,7 +4,12 @@
 //
 // Personal data never leaves: the subject and body are pseudonymised (privacy::Pseudonymizer,
 // with the sender's name and e-mail as hints) before the prompt is built, and the model's text
-// is restored afterwards, streamed deltas included. The greeting, the links of the cited fiches,
+// is restored afterwards, streamed deltas included.
+//
+// When an approved réponse type of the message's service cites the best retrieved fiche (the
+// embedded engine's rule, stored_templates.h), the prompt gives it as the validated reply to
+// follow (pseudonymised with the message); engine_version gets "+template:<id>" and a warning
+// names it. The greeting, the links of the cited fiches,
 // the closing formula and the signature come from the template frame, not from the model.
 // Links, phones and e-mails the model writes that are not in the excerpts it was given, the
 // message or the agency profile are masked with a warning (CheckGrounding).
@@ -76,8 +81,13 @@ class GenerativeEngine {
                          const std::function<bool(std::string_view)>& on_text) const;
 
   // The chat request that would be sent for `message` (for tests and `plume draft --show-prompt`).
+  // `reply_template` (may be null): an approved réponse type to follow, rendered with the
+  // message's slots and the best source's fiche, then pseudonymised together with the message
+  // (one mapping, so [NOM_1] is the same person in both). Errors: those of pseudonymisation and
+  // rendering.
   Result<ChatRequest> BuildRequest(const Message& message,
                                    const std::vector<RetrievedSource>& sources,
+                                   const StoredReplyTemplate* reply_template,
                                    privacy::Mapping* mapping) const;
 
  private:

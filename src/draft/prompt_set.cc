@@ -30,7 +30,8 @@ Result<PromptSet> PromptSet::Load(const std::filesystem::path& dir) {
 }
 
 Result<std::string> PromptSet::RenderUser(const std::string& message,
-                                          const std::vector<PromptSource>& sources) const {
+                                          const std::vector<PromptSource>& sources,
+                                          const std::string& reply_template) const {
   mst::mustache m{user_template_};
   m.set_custom_escape([](const std::string& s) { return s; });
   mst::data d;
@@ -46,6 +47,7 @@ Result<std::string> PromptSet::RenderUser(const std::string& message,
     list.push_back(item);
   }
   d.set("sources", list);
+  if (!reply_template.empty()) d.set("reponse_type", reply_template);
   std::string out = m.render(d);
   if (!m.is_valid()) return InvalidArgument("invite : " + m.error_message());
   return out;

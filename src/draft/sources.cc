@@ -15,14 +15,27 @@ std::string QueryFor(const Message& message) {
   return std::string(util::TruncateUtf8(q, kMaxQueryBytes));
 }
 
+void ApplyIntentNarrowing(const IntentNarrowing& narrowing, const Message& message,
+                          SearchRequest* request) {
+  if (narrowing.other_theme_weight >= 1 || narrowing.themes.empty()) return;
+  std::string intent = message.intent;
+  if (intent.empty() && narrowing.predict) intent = narrowing.predict(message);
+  auto it = narrowing.themes.find(intent);
+  if (it == narrowing.themes.end()) return;  // "a-qualifier", unknown or no intent
+  request->themes = it->second;
+  request->other_theme_weight = std::clamp(narrowing.other_theme_weight, 0.0, 1.0);
+}
+
 Result<std::vector<RetrievedSource>> FindSources(Store& store, const Retriever& retriever,
-                                                 const Message& message, int limit) {
+                                                 const Message& message, int limit,
+                                                 const IntentNarrowing& narrowing) {
   SearchRequest req;
   req.query = QueryFor(message);
   req.limit = std::min(limit * 3, 100);
   req.with_snippets = false;
   std::vector<RetrievedSource> out;
   if (util::Trim(req.query).empty()) return out;
+  ApplyIntentNarrowing(narrowing, message, &req);
   PLUME_ASSIGN_OR_RETURN(std::vector<SearchHit> hits, retriever.Search(req));
   for (auto& hit : hits) {
     std::string_view audience =

@@ -1,6 +1,8 @@
 // Finding the knowledge a draft is grounded in, shared by both engines.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,12 +28,31 @@ std::string QueryFor(const Message& message);
 // (the "travail" fiches) are preferred; another audience's hit keeps this share of its score.
 inline constexpr double kOtherAudienceWeight = 0.75;
 
-// Top `limit` documents for `message`, each loaded from the store, after re-weighting by
-// audience (kOtherAudienceWeight). A hit whose document is missing from the store (index older
-// than the store) is skipped. Errors: those of Retriever::Search and Store::GetDocument other
-// than kNotFound.
+// Narrowing retrieval to the message's intent (issue #6). The intent is Message::intent, set on
+// arrival by the router only when the model's confidence passed the routing threshold (else
+// "a-qualifier", which narrows nothing); for a message without intent (ad-hoc drafts, messages
+// that arrived before a model existed) `predict` is asked when set.
+struct IntentNarrowing {
+  // Intent id -> knowledge themes (SearchRequest::themes), from the intent taxonomy.
+  std::map<std::string, std::vector<std::string>, std::less<>> themes;
+  // SearchRequest::other_theme_weight: 1 disables narrowing, 0 keeps only the intent's themes.
+  double other_theme_weight = 1;
+  // Intent of a message without one: a taxonomy id, or "" below the model's threshold. May be
+  // empty (no prediction). Must be thread-safe.
+  std::function<std::string(const Message&)> predict;
+};
+
+// The themes and weight `narrowing` gives `message` (empty themes: no narrowing).
+void ApplyIntentNarrowing(const IntentNarrowing& narrowing, const Message& message,
+                          SearchRequest* request);
+
+// Top `limit` documents for `message`, each loaded from the store, after narrowing to the
+// message's intent (IntentNarrowing) and re-weighting by audience (kOtherAudienceWeight). A hit
+// whose document is missing from the store (index older than the store) is skipped. Errors:
+// those of Retriever::Search and Store::GetDocument other than kNotFound.
 Result<std::vector<RetrievedSource>> FindSources(Store& store, const Retriever& retriever,
-                                                 const Message& message, int limit);
+                                                 const Message& message, int limit,
+                                                 const IntentNarrowing& narrowing = {});
 
 // Share (0..1) of the message's distinct content terms that occur in the document's text:
 // a cheap, engine-independent confidence that the document answers the message.

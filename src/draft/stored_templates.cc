@@ -51,22 +51,43 @@ std::string StoredTemplateWarning(const StoredReplyTemplate& tmpl) {
   return w;
 }
 
-Result<bool> ApplyStoredTemplate(Store& store, const Message& message,
-                                 const std::vector<RetrievedSource>& found,
-                                 const AgencyProfile& agency, int64_t now_ms, ReplySlots* slots,
-                                 AllowedValues* allowed, Draft* draft) {
-  if (message.service.empty() || found.empty()) return false;
+Result<std::optional<StoredReplyTemplate>> FindStoredTemplate(
+    Store& store, const Message& message, const std::vector<RetrievedSource>& found) {
+  if (message.service.empty() || found.empty()) return std::optional<StoredReplyTemplate>();
   ReplyTemplateFilter filter;
   filter.service = message.service;
   filter.status = ReplyTemplateStatus::kApproved;
   filter.limit = 1000;
   PLUME_ASSIGN_OR_RETURN(std::vector<StoredReplyTemplate> approved,
                          store.ListReplyTemplates(filter));
-  if (approved.empty()) return false;
   std::vector<std::string> retrieved_ids;
   for (const auto& s : found) retrieved_ids.push_back(s.doc.id);
   const StoredReplyTemplate* tmpl = ChooseStoredTemplate(approved, retrieved_ids, message.intent);
-  if (!tmpl) return false;
+  if (!tmpl) return std::optional<StoredReplyTemplate>();
+  return std::optional<StoredReplyTemplate>(*tmpl);
+}
+
+Result<std::string> RenderStoredTemplate(const StoredReplyTemplate& tmpl, ReplySlots slots,
+                                         const KnowledgeDocument& best) {
+  slots.titre_fiche = best.title;
+  slots.url_fiche = best.url;
+  slots.date_fiche = FrenchDate(best.source_date);
+  ReplyTemplate as_file;
+  as_file.id = "store-" + std::to_string(tmpl.id);
+  as_file.kind = TemplateKind::kReply;
+  as_file.title = tmpl.title;
+  as_file.body = tmpl.body;
+  return TemplateLibrary::Render(as_file, slots);
+}
+
+Result<bool> ApplyStoredTemplate(Store& store, const Message& message,
+                                 const std::vector<RetrievedSource>& found,
+                                 const AgencyProfile& agency, int64_t now_ms, ReplySlots* slots,
+                                 AllowedValues* allowed, Draft* draft) {
+  PLUME_ASSIGN_OR_RETURN(std::optional<StoredReplyTemplate> chosen,
+                         FindStoredTemplate(store, message, found));
+  if (!chosen) return false;
+  const StoredReplyTemplate* tmpl = &*chosen;
 
   // Its documents, the best retrieved fiche first; withdrawn or missing ones are not cited.
   const KnowledgeDocument& best = found[0].doc;
@@ -81,21 +102,12 @@ Result<bool> ApplyStoredTemplate(Store& store, const Message& message,
     if (doc->status == DocumentStatus::kActive) docs.push_back(std::move(doc).value());
   }
 
-  ReplySlots body_slots = *slots;
-  body_slots.titre_fiche = best.title;
-  body_slots.url_fiche = best.url;
-  body_slots.date_fiche = FrenchDate(best.source_date);
-  ReplyTemplate as_file;
-  as_file.id = "store-" + std::to_string(tmpl->id);
-  as_file.kind = TemplateKind::kReply;
-  as_file.title = tmpl->title;
-  as_file.body = tmpl->body;
-  PLUME_ASSIGN_OR_RETURN(std::string corps, TemplateLibrary::Render(as_file, body_slots));
+  PLUME_ASSIGN_OR_RETURN(std::string corps, RenderStoredTemplate(*tmpl, *slots, best));
 
   slots->corps = std::move(corps);
-  slots->titre_fiche = body_slots.titre_fiche;
-  slots->url_fiche = body_slots.url_fiche;
-  slots->date_fiche = body_slots.date_fiche;
+  slots->titre_fiche = best.title;
+  slots->url_fiche = best.url;
+  slots->date_fiche = FrenchDate(best.source_date);
   AddDocumentLinks(best, 3, slots);
   for (const auto& doc : docs) CiteDocument(doc, now_ms, agency, slots, allowed, draft);
   draft->engine_version += StoredTemplateTag(tmpl->id);

@@ -36,6 +36,17 @@ std::string StoredTemplateTag(int64_t id);
 // The French warning telling the agent which réponse type the draft comes from.
 std::string StoredTemplateWarning(const StoredReplyTemplate& tmpl);
 
+// The approved template of message.service that applies to `found` (best first) by
+// ChooseStoredTemplate; nullopt when none applies, the message has no service or nothing was
+// found. Errors: those of the store.
+Result<std::optional<StoredReplyTemplate>> FindStoredTemplate(
+    Store& store, const Message& message, const std::vector<RetrievedSource>& found);
+
+// `tmpl`'s body rendered with `slots` (the frame's slots) plus the title, URL and date of
+// `best`, the best retrieved fiche. Errors: kInvalidArgument if the template fails to render.
+Result<std::string> RenderStoredTemplate(const StoredReplyTemplate& tmpl, ReplySlots slots,
+                                         const KnowledgeDocument& best);
+
 // When an approved template of message.service applies to `found` (non-empty, best first):
 // renders its body with `slots` (the frame's slots; the best fiche's title, URL, date and links
 // are added), puts it in slots->corps, cites every active document of the template (the

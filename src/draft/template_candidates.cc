@@ -1,5 +1,6 @@
 #include "draft/template_candidates.h"
 
+#include <algorithm>
 #include <kainjow/mustache.hpp>
 #include <set>
 
@@ -187,7 +188,111 @@ std::string PublicText(const std::vector<KnowledgeDocument>& docs) {
   return out;
 }
 
+// What may stay in a template: values of the cited fiches, never the sender's name.
+class PublicValues {
+ public:
+  explicit PublicValues(const CandidateInput& input)
+      : text_(PublicText(input.sources)), sender_words_(NameWords(input.sender_name)) {
+    for (const auto& doc : input.sources) values_.AddDocument(doc);
+  }
+
+  bool Keeps(privacy::PiiType type, std::string_view value) const {
+    switch (type) {
+      case privacy::PiiType::kName: {
+        for (const auto& w : NameWords(value)) {
+          if (sender_words_.count(w) > 0) return false;
+        }
+        return text_.find(value) != std::string::npos;
+      }
+      case privacy::PiiType::kEmail:
+        return values_.HasEmail(value);
+      case privacy::PiiType::kPhone:
+        return values_.HasPhone(value);
+      case privacy::PiiType::kAddress:
+        return text_.find(value) != std::string::npos;
+      case privacy::PiiType::kLiteral:
+        return true;  // "[NOM_1]"-like text written by the agent: not personal data
+      default:
+        return false;
+    }
+  }
+
+ private:
+  AllowedValues values_;
+  std::string text_;
+  std::set<std::string> sender_words_;
+};
+
+// `body` with every mustache tag ({{nom}}, {{{x}}}, {{#extraits}}...) blanked with spaces, so
+// offsets stay and slot names are never read as text.
+std::string BlankMustacheTags(std::string_view body) {
+  std::string out(body);
+  size_t pos = 0;
+  while ((pos = out.find("{{", pos)) != std::string::npos) {
+    size_t close = out.find("}}", pos + 2);
+    if (close == std::string::npos) break;
+    size_t end = close + 2;
+    if (out.compare(pos, 3, "{{{") == 0 && end < out.size() && out[end] == '}') ++end;
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(pos),
+              out.begin() + static_cast<std::ptrdiff_t>(end), ' ');
+    pos = end;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string_view FrenchPiiKind(privacy::PiiType type) {
+  using privacy::PiiType;
+  switch (type) {
+    case PiiType::kName:
+      return "nom de personne";
+    case PiiType::kEmail:
+      return "adresse e-mail";
+    case PiiType::kPhone:
+      return "téléphone";
+    case PiiType::kNir:
+      return "numéro de sécurité sociale";
+    case PiiType::kIban:
+      return "IBAN";
+    case PiiType::kAddress:
+      return "adresse postale";
+    case PiiType::kBirthDate:
+      return "date de naissance";
+    case PiiType::kTaxNumber:
+      return "numéro fiscal";
+    case PiiType::kCafNumber:
+      return "numéro d'allocataire";
+    case PiiType::kSiret:
+      return "SIRET";
+    case PiiType::kSiren:
+      return "SIREN";
+    case PiiType::kPlate:
+      return "immatriculation";
+    case PiiType::kOtherNumber:
+      return "numéro d'identification";
+    case PiiType::kLiteral:
+      return "texte";
+  }
+  return "donnée personnelle";
+}
+
+std::string PersonalDataRefusal(const std::vector<PersonalDataFound>& found) {
+  std::vector<std::string_view> kinds;
+  for (const auto& f : found) {
+    std::string_view kind = FrenchPiiKind(f.type);
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
+  }
+  std::string out = "La réponse type contient des données personnelles : ";
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += kinds[i];
+  }
+  out +=
+      ". Remplacez-les par des champs ({{civilite}}, {{nom}}) ou par des éléments entre "
+      "crochets à compléter, par exemple [téléphone].";
+  return out;
+}
 
 Status ValidateTemplateBody(std::string_view body) {
   if (util::Trim(body).empty()) return InvalidArgument("le texte de la réponse type est vide");
@@ -266,10 +371,7 @@ Result<Candidate> TemplateCandidateMaker::Make(const CandidateInput& input) cons
   hints.sender_email = input.sender_email;
   PLUME_ASSIGN_OR_RETURN(std::vector<privacy::PiiSpan> spans, pseudonymizer_.Detect(body, hints));
 
-  AllowedValues public_values;
-  for (const auto& doc : input.sources) public_values.AddDocument(doc);
-  const std::string public_text = PublicText(input.sources);
-  const std::set<std::string> sender_words = NameWords(input.sender_name);
+  const PublicValues publics(input);
 
   Candidate out;
   std::string text;
@@ -278,30 +380,7 @@ Result<Candidate> TemplateCandidateMaker::Make(const CandidateInput& input) cons
     text += PlainSegment(std::string_view(body).substr(pos, span.begin - pos));
     std::string_view value = std::string_view(body).substr(span.begin, span.end - span.begin);
     pos = span.end;
-    bool keep = false;
-    switch (span.type) {
-      case privacy::PiiType::kName: {
-        bool sender = false;
-        for (const auto& w : NameWords(value)) sender = sender || sender_words.count(w) > 0;
-        keep = !sender && public_text.find(value) != std::string::npos;
-        break;
-      }
-      case privacy::PiiType::kEmail:
-        keep = public_values.HasEmail(value);
-        break;
-      case privacy::PiiType::kPhone:
-        keep = public_values.HasPhone(value);
-        break;
-      case privacy::PiiType::kAddress:
-        keep = public_text.find(value) != std::string::npos;
-        break;
-      case privacy::PiiType::kLiteral:
-        keep = true;  // "[NOM_1]"-like text written by the agent: not personal data
-        break;
-      default:
-        break;
-    }
-    if (keep) {
+    if (publics.Keeps(span.type, value)) {
       text += EscapeTags(value);
       continue;
     }
@@ -327,6 +406,30 @@ Result<Candidate> TemplateCandidateMaker::Make(const CandidateInput& input) cons
                            std::to_string(kMaxTemplateBodyBytes / 1024) + " Ko)");
   }
   PLUME_RETURN_IF_ERROR(ValidateTemplateBody(out.body));
+  return out;
+}
+
+Result<std::vector<PersonalDataFound>> TemplateCandidateMaker::FindPersonalData(
+    std::string_view body, const CandidateInput& context) const {
+  for (std::string_view field :
+       {body, std::string_view(context.sender_name), std::string_view(context.sender_email)}) {
+    if (!util::IsValidUtf8(field)) return InvalidArgument("texte invalide (UTF-8 attendu)");
+  }
+  const std::string text = BlankMustacheTags(body);
+  privacy::PseudonymizeHints hints;
+  hints.sender_name = context.sender_name;
+  hints.sender_email = context.sender_email;
+  PLUME_ASSIGN_OR_RETURN(std::vector<privacy::PiiSpan> spans, pseudonymizer_.Detect(text, hints));
+  const PublicValues publics(context);
+  std::vector<PersonalDataFound> out;
+  for (const privacy::PiiSpan& span : spans) {
+    std::string_view value = std::string_view(text).substr(span.begin, span.end - span.begin);
+    if (util::Trim(value).empty() || publics.Keeps(span.type, value)) continue;
+    // A name written all in lower case is an ordinary word here ("une réponse claire" when the
+    // sender is Claire Martin): people write the names they mean capitalised.
+    if (span.type == privacy::PiiType::kName && util::ToLowerFrench(value) == value) continue;
+    out.push_back({span.type, std::string(util::Trim(value))});
+  }
   return out;
 }
 

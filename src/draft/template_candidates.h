@@ -15,6 +15,9 @@
 //      a word of the sender's name;
 //   3. escapes mustache tags the agent may have typed, so the text stays literal.
 //
+// TemplateCandidateMaker::FindPersonalData checks a body a supervisor wrote or edited with the
+// same detector and the same public values, so an approved template holds no citizen's data.
+//
 // Ownership: the maker owns its pseudonymiser. Thread-safety: immutable after Create(); Make()
 // may run concurrently.
 #pragma once
@@ -49,6 +52,12 @@ struct CandidateInput {
   std::vector<KnowledgeDocument> sources;
 };
 
+// Personal data left in a template body written by a person.
+struct PersonalDataFound {
+  privacy::PiiType type;
+  std::string text;  // as written in the body
+};
+
 struct Candidate {
   std::string body;  // mustache, validated by ValidateTemplateBody
   // What was taken out, by privacy::PiiTypeName ("name", "phone"...), one entry per value.
@@ -67,10 +76,27 @@ class TemplateCandidateMaker {
   // the pseudonymiser's limit.
   Result<Candidate> Make(const CandidateInput& input) const;
 
+  // Personal data in `body`, a template body (mustache) written or edited by a person, in order.
+  // Mustache tags ({{nom}}, {{#extraits}}...) and text looking like a placeholder do not count;
+  // values that appear in `context.sources` are kept as in Make (never a word of the sender's
+  // name); `context.sender_name` / `sender_email` (of the message the template came from, may
+  // be empty) are hints; a name written all in lower case does not count (an ordinary word
+  // matching a word of the sender's name); `context.reply_text` is ignored. Errors:
+  // kInvalidArgument for invalid UTF-8, kResourceExhausted for a text over the pseudonymiser's
+  // limit.
+  Result<std::vector<PersonalDataFound>> FindPersonalData(std::string_view body,
+                                                          const CandidateInput& context) const;
+
  private:
   explicit TemplateCandidateMaker(privacy::Pseudonymizer pseudonymizer);
   privacy::Pseudonymizer pseudonymizer_;
 };
+
+// French name of a kind of personal data, for people: "adresse e-mail", "téléphone"...
+std::string_view FrenchPiiKind(privacy::PiiType type);
+
+// The French refusal for a template body holding `found` (non-empty): names each kind once.
+std::string PersonalDataRefusal(const std::vector<PersonalDataFound>& found);
 
 // The reply's body without the frame (step 1 above), exposed for tests.
 std::string StripReplyFrame(std::string_view reply);

@@ -306,9 +306,11 @@ json Build() {
       {"/api/templates/{id}/approve",
        {{"post",
          With(Op("Approve a réponse type (supervisor/admin of its service, CSRF), optionally with "
-                 "an edited body (valid mustache, 20 KiB at most) or title; the embedded engine "
-                 "then uses it. Another service's template: 404",
-                 With(Errors({400, 401, 403, 404}),
+                 "an edited body (valid mustache, 20 KiB at most) or title; the drafting engines "
+                 "then use it. An edited body holding personal data (values of its fiches "
+                 "excepted): 422 personal_data with error.findings [{kind, label, text}], nothing "
+                 "stored. Another service's template: 404",
+                 With(Errors({400, 401, 403, 404, 422, 503}),
                       {{"200",
                         JsonResponse("Reviewed", Obj({{"template", Ref("ReplyTemplate")}}))}}),
                  session),
@@ -318,8 +320,8 @@ json Build() {
       {"/api/templates/{id}/reject",
        {{"post",
          With(Op("Reject a réponse type (supervisor/admin of its service, CSRF); also withdraws "
-                 "an approved one",
-                 With(Errors({400, 401, 403, 404}),
+                 "an approved one. An edited body is checked as on approval (422)",
+                 With(Errors({400, 401, 403, 404, 422, 503}),
                       {{"200",
                         JsonResponse("Reviewed", Obj({{"template", Ref("ReplyTemplate")}}))}}),
                  session),

@@ -154,8 +154,10 @@ json Server::Impl::EnqueueReplyEmail(const Principal& p, const Message& m, const
                                         : std::string("La réponse n'a pas pu être mise en file "
                                                       "d'envoi (base de données indisponible).")}};
   }
-  if (options.on_mail_enqueued) options.on_mail_enqueued();
+  // The state is read before the sender wakes up: the answer describes the e-mail as queued,
+  // not whatever attempt the sender may already have made (the message page shows later states).
   auto entry = store.GetMailOutboxEntry(*id);
+  if (options.on_mail_enqueued) options.on_mail_enqueued();
   if (!entry.ok()) return {{"state", "pending"}, {"state_label", "en attente"}, {"id", *id}};
   return OutboxEntryJson(*entry);
 }

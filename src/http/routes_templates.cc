@@ -7,7 +7,10 @@
 //        service; supervisors: every status of their service; admins: all (or ?service=).
 //   POST /api/templates/{id}/approve | reject     supervisor/admin + CSRF; optional body
 //        {"body", "title"} replacing the template's (a body must be valid mustache, at most
-//        draft::kMaxTemplateBodyBytes); another service's template answers 404.
+//        draft::kMaxTemplateBodyBytes); another service's template answers 404. An edited body
+//        is checked for personal data (draft::TemplateCandidateMaker::FindPersonalData: the
+//        template's fiches are public, mustache tags do not count): 422 "personal_data" naming
+//        the kinds found, with error.findings [{kind, label, text}], nothing stored.
 // Every proposal and review is audited.
 #include "draft/template_candidates.h"
 #include "http/server_impl.h"
@@ -35,9 +38,75 @@ json TemplateJson(const StoredReplyTemplate& t) {
           {"decision_id", t.source_decision_id ? json(*t.source_decision_id) : json(nullptr)}};
 }
 
+// The refusal of an edited body holding personal data: 422, each finding with its kind.
+void SendPersonalData(httplib::Response& res, const std::vector<draft::PersonalDataFound>& found) {
+  json body = ErrorBody({422, "personal_data", draft::PersonalDataRefusal(found)});
+  json findings = json::array();
+  for (const auto& f : found) {
+    findings.push_back({{"kind", privacy::PiiTypeName(f.type)},
+                        {"label", draft::FrenchPiiKind(f.type)},
+                        {"text", f.text}});
+  }
+  body["error"]["findings"] = std::move(findings);
+  SendJson(res, 422, body);
+}
+
 bool IsSent(DecisionKind k) {
   return k == DecisionKind::kAccepted || k == DecisionKind::kEdited ||
          k == DecisionKind::kWrittenWithoutAi;
+}
+
+// True when `body`, the edited body of `tmpl`, holds no personal data; otherwise the error is
+// sent (503 without a checker, 422 with the findings, or the store's error).
+bool CheckedForPersonalData(Store& store, const draft::TemplateCandidateMaker* checker,
+                            const std::string& body, const StoredReplyTemplate& tmpl,
+                            httplib::Response& res) {
+  if (checker == nullptr) {
+    SendError(res, {503, "unavailable",
+                    "Les réponses types ne sont pas configurées : le texte modifié ne peut pas "
+                    "être vérifié."});
+    return false;
+  }
+  // The same public values as when the candidate was made: its fiches, and the sender of the
+  // message it came from as a hint.
+  draft::CandidateInput context;
+  for (const auto& id : tmpl.document_ids) {
+    auto doc = store.GetDocument(id);
+    if (!doc.ok()) {
+      if (doc.status().code() == StatusCode::kNotFound) continue;
+      SendStoreError(res, doc.status());
+      return false;
+    }
+    context.sources.push_back(std::move(doc).value());
+  }
+  if (tmpl.source_decision_id) {
+    auto decision = store.GetDecision(*tmpl.source_decision_id);
+    if (!decision.ok() && decision.status().code() != StatusCode::kNotFound) {
+      SendStoreError(res, decision.status());
+      return false;
+    }
+    if (decision.ok()) {
+      auto m = store.GetMessage(decision->message_id);
+      if (!m.ok() && m.status().code() != StatusCode::kNotFound) {
+        SendStoreError(res, m.status());
+        return false;
+      }
+      if (m.ok()) {
+        context.sender_name = m->sender_name;
+        context.sender_email = m->sender_email;
+      }
+    }
+  }
+  auto found = checker->FindPersonalData(body, context);
+  if (!found.ok()) {
+    SendStatus(res, found.status());
+    return false;
+  }
+  if (!found->empty()) {
+    SendPersonalData(res, *found);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -209,6 +278,10 @@ void Server::Impl::TemplateRoutes() {
         return SendStoreError(res, t.status());
       }
       if (!CanSee(*p, t->service)) return SendError(res, TemplateNotFound());
+      if (new_body &&
+          !CheckedForPersonalData(store, options.template_candidates, *new_body, *t, res)) {
+        return;
+      }
       ReplyTemplateReview r;
       r.status = status;
       r.reviewer = p->agent.login;

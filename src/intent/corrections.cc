@@ -99,4 +99,62 @@ Result<std::vector<LabeledExample>> LoadStoreCorrections(Store& store, const Tax
   return out;
 }
 
+Result<CorrectionsImport> ImportCorrectionsFile(Store& store, const Taxonomy& taxonomy,
+                                                const std::filesystem::path& file) {
+  CorrectionsImport out;
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return out;
+  PLUME_ASSIGN_OR_RETURN(std::string text, util::ReadFile(file));
+  std::vector<ImportedIntentCorrection> batch;
+  size_t start = 0;
+  int line_no = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view line = util::Trim(std::string_view(text).substr(start, nl - start));
+    start = nl + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    json j = json::parse(line, nullptr, false);
+    auto string_or_empty = [&j](const char* key) {
+      return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+    };
+    if (j.is_discarded() || !j.is_object() || string_or_empty("text").empty() ||
+        string_or_empty("label").empty()) {
+      return DataLoss(file.string() + ", ligne " + std::to_string(line_no) +
+                      " : correction illisible");
+    }
+    ++out.lines;
+    ImportedIntentCorrection c;
+    c.key = "jsonl:" + util::ContentHash(line);
+    c.correction.text = string_or_empty("text");
+    c.correction.label = string_or_empty("label");
+    c.correction.predicted = string_or_empty("predicted");
+    c.correction.agent = string_or_empty("agent");
+    if (c.correction.agent.empty()) c.correction.agent = "inconnu";
+    if (j.contains("at_ms") && j["at_ms"].is_number_integer()) {
+      c.correction.created_at_ms = j["at_ms"].get<int64_t>();
+    }
+    if (!taxonomy.Contains(c.correction.label)) {
+      ++out.skipped;
+      continue;
+    }
+    batch.push_back(std::move(c));
+  }
+  PLUME_ASSIGN_OR_RETURN(out.added, store.ImportIntentCorrections(batch));
+  std::filesystem::path target = file;
+  target += ".imported";
+  for (int n = 2; std::filesystem::exists(target, ec); ++n) {
+    target = file;
+    target += ".imported." + std::to_string(n);
+  }
+  std::filesystem::rename(file, target, ec);
+  if (ec) {
+    return Unavailable("corrections importées mais fichier non renommé (" + file.string() +
+                       ") : " + ec.message());
+  }
+  out.renamed_to = target;
+  return out;
+}
+
 }  // namespace plume::intent

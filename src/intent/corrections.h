@@ -18,6 +18,7 @@
 #include "intent/taxonomy.h"
 #include "plume/clock.h"
 #include "plume/status.h"
+#include "plume/store.h"
 
 namespace plume::intent {
 
@@ -45,5 +46,22 @@ Result<std::vector<LabeledExample>> LoadCorrections(const std::filesystem::path&
 // skipped and counted in *skipped. Errors: those of Store::ListIntentCorrections.
 Result<std::vector<LabeledExample>> LoadStoreCorrections(Store& store, const Taxonomy& taxonomy,
                                                          int64_t* skipped);
+
+struct CorrectionsImport {
+  int64_t lines = 0;                 // corrections read from the file
+  int64_t added = 0;                 // stored now (the others were imported before)
+  int64_t skipped = 0;               // label outside the taxonomy: not imported
+  std::filesystem::path renamed_to;  // where the file went; empty when there was no file
+};
+
+// Moves an old corrections.jsonl (LoadCorrections' format) into the store once: every line is
+// stored with ImportIntentCorrections under the key "jsonl:<hash of the line>" (so a second run,
+// or a run after a crash before the rename, adds nothing), then the file is renamed to
+// <file>.imported (.imported.2... when that exists) so LoadCorrections stops reading it. A line
+// without agent is stored with agent "inconnu". A missing file does nothing. Errors: kDataLoss
+// with the line number for a malformed line (nothing imported, file kept); those of the store;
+// kUnavailable when the file cannot be renamed (its corrections are stored all the same).
+Result<CorrectionsImport> ImportCorrectionsFile(Store& store, const Taxonomy& taxonomy,
+                                                const std::filesystem::path& file);
 
 }  // namespace plume::intent

@@ -148,9 +148,33 @@ std::string QueueForIntent(const RoutingConfig& config, std::string_view service
   return ApplyRules(config, service, p).queue;
 }
 
-Status StoreRouter::Route(Message* message) const {
+Result<std::shared_ptr<const RoutingConfig>> StoreRouter::Config() const {
+  // Version first: rules read afterwards are at least this new, so caching them under it never
+  // hides an edit (at worst the next message reads them once more).
+  PLUME_ASSIGN_OR_RETURN(int64_t version, store_.RoutingVersion());
+  {
+    std::lock_guard lock(mu_);
+    if (cached_ && cached_version_ == version) return cached_;
+  }
   PLUME_ASSIGN_OR_RETURN(RoutingRuleSet rules, store_.GetRoutingRules());
-  return ClassifyAndRoute(message, classifier_, ConfigFromRuleSet(rules)).status();
+  auto config = std::make_shared<const RoutingConfig>(ConfigFromRuleSet(rules));
+  std::lock_guard lock(mu_);
+  if (!cached_version_ || *cached_version_ <= version) {
+    cached_version_ = version;
+    cached_ = config;
+  }
+  return config;
+}
+
+Status StoreRouter::Route(Message* message) const {
+  PLUME_ASSIGN_OR_RETURN(std::shared_ptr<const RoutingConfig> config, Config());
+  std::shared_ptr<const IntentClassifier> model;  // keeps a swapped-out model alive meanwhile
+  const IntentClassifier* classifier = classifier_;
+  if (swappable_ != nullptr) {
+    model = swappable_->Current();
+    classifier = model.get();
+  }
+  return ClassifyAndRoute(message, classifier, *config).status();
 }
 
 Result<Message> CorrectIntent(Store& store, const Taxonomy& taxonomy,

@@ -10,10 +10,14 @@
 // concurrently (the store and the classifier are thread-safe).
 #pragma once
 
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "intent/router.h"
+#include "intent/swappable_classifier.h"
 #include "intent/taxonomy.h"
 #include "plume/intent.h"
 #include "plume/message.h"
@@ -52,18 +56,30 @@ Result<RouteDecision> ClassifyAndRoute(Message* message, const IntentClassifier*
 std::string QueueForIntent(const RoutingConfig& config, std::string_view service,
                            std::string_view intent);
 
-// MessageRouter reading the rules from the store on every call (admins' edits apply to the next
-// message, on every node). Borrows `store` and `classifier` (may be null), which must outlive it.
+// MessageRouter with the rules stored in the store, cached per node: each call reads only
+// Store::RoutingVersion and reads the rules again when it moved, so an admin's edit made on any
+// node applies to the next message. Borrows `store` and `classifier` (may be null; a
+// SwappableClassifier follows newly published models), which must outlive it.
 class StoreRouter final : public MessageRouter {
  public:
   StoreRouter(Store& store, const IntentClassifier* classifier)
       : store_(store), classifier_(classifier) {}
+  StoreRouter(Store& store, const SwappableClassifier& classifier)
+      : store_(store), classifier_(&classifier), swappable_(&classifier) {}
   Status Route(Message* message) const override;
   const IntentClassifier* classifier() const { return classifier_; }
 
  private:
+  // The rules of the store's current routing version. Errors: those of the store.
+  Result<std::shared_ptr<const RoutingConfig>> Config() const;
+
   Store& store_;
   const IntentClassifier* classifier_;
+  const SwappableClassifier* swappable_ = nullptr;
+  mutable std::mutex mu_;
+  mutable std::optional<int64_t> cached_version_;  // guarded by mu_
+  // shared_ptr: a Route() in flight keeps the rules it read while another installs newer ones.
+  mutable std::shared_ptr<const RoutingConfig> cached_;  // guarded by mu_
 };
 
 struct IntentCorrectionRequest {

@@ -107,6 +107,12 @@ std::string Taxonomy::LabelForDocument(const KnowledgeDocument& doc) const {
   return LabelForBreadcrumb(doc.audience, level1);
 }
 
+std::map<std::string, std::vector<std::string>, std::less<>> Taxonomy::ThemesByIntent() const {
+  std::map<std::string, std::vector<std::string>, std::less<>> out;
+  for (const auto& [key, id] : breadcrumb_) out[id].push_back(key);
+  return out;
+}
+
 std::string Taxonomy::LabelForCdtnTheme(std::string_view theme) const {
   if (auto it = cdtn_.find(theme); it != cdtn_.end()) return it->second;
   if (auto it = cdtn_.find("*"); it != cdtn_.end()) return it->second;

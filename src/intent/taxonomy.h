@@ -43,6 +43,9 @@ class Taxonomy {
   // doc.breadcrumb; entry 0 is the audience home). Empty when no rule matches.
   std::string LabelForDocument(const KnowledgeDocument& doc) const;
   std::string LabelForBreadcrumb(std::string_view audience, std::string_view level1) const;
+  // Knowledge themes of every label: id -> breadcrumb keys ("particuliers/Travail", "travail/*"),
+  // the form SearchRequest::themes takes, so drafting can narrow retrieval to an intent.
+  std::map<std::string, std::vector<std::string>, std::less<>> ThemesByIntent() const;
   // Label of a CDTN query cluster theme (may be empty). Empty when no rule matches.
   std::string LabelForCdtnTheme(std::string_view theme) const;
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "privacy/name_model.h"
 #include "util/files.h"
 #include "util/text.h"
 
@@ -721,8 +722,11 @@ struct NameDetector::Lists {
   WordSet first_names;
   WordSet surnames;
   WordSet ambiguous;
-  WordSet common;  // lower-case stems of ordinary French words
-  WordSet places;  // capitalised proper nouns that are not person names
+  WordSet common;                    // lower-case stems of ordinary French words
+  WordSet places;                    // capitalised proper nouns that are not person names
+  std::unique_ptr<NameModel> model;  // null: rules only
+  float model_threshold = 0.25f;
+  float model_veto = 0.05f;
 };
 
 namespace {
@@ -763,6 +767,9 @@ struct Scratch {
   std::vector<PiiSpan> sorted;
   std::vector<uint64_t> hashes;
   std::vector<std::pair<uint64_t, size_t>> found;
+  std::vector<char> in_rule;  // per word: covered by a rule's span
+  std::vector<size_t> weak;   // indexes of spans from the unknown-capitalised-word rule
+  std::vector<char> drop;     // per span: vetoed by the model
   // Large inputs do not keep their buffers alive.
   void Trim(size_t text_size) {
     if (text_size <= (64u << 10)) return;
@@ -772,6 +779,9 @@ struct Scratch {
     sorted = {};
     hashes = {};
     found = {};
+    in_rule = {};
+    weak = {};
+    drop = {};
   }
 };
 
@@ -781,6 +791,9 @@ class Scanner {
   Scanner(std::string_view text, const NameDetector::Lists& lists, Scratch* scratch,
           std::vector<PiiSpan>* out)
       : text_(text),
+        model_(lists.model.get()),
+        model_threshold_(lists.model_threshold),
+        model_veto_(lists.model_veto),
         first_(lists.first_names),
         sur_(lists.surnames),
         amb_(lists.ambiguous),
@@ -791,6 +804,7 @@ class Scanner {
         words_(scratch->words),
         lower_(scratch->lower) {
     Tokenize(text, &words_);
+    scratch_.weak.clear();
     lower_.assign(text);
     for (const Word& w : words_) {
       if (w.has_upper) LowerFrenchInPlace(lower_, w.begin, w.end);
@@ -801,7 +815,26 @@ class Scanner {
     ScanWords();
     ScanSignatures();
     ScanHints(hints);
+    if (model_ != nullptr) ApplyModel();
     ScanRepeats();
+  }
+
+  // Rules only, then one fastText training line per model candidate word:
+  // "__label__name|__label__other feature...\n". `is_name(begin, end)` gives the gold label.
+  template <typename IsName>
+  void AppendTrainingExamples(IsName is_name, std::string* out) {
+    ScanWords();
+    ScanSignatures();
+    MarkRuleWords();
+    for (size_t k = 0; k < words_.size(); ++k) {
+      if (!ModelCandidate(k)) continue;
+      out->append(is_name(words_[k].begin, words_[k].end) ? "__label__name" : "__label__other");
+      Features(k, [&](std::string_view f) {
+        out->push_back(' ');
+        out->append(f);
+      });
+      out->push_back('\n');
+    }
   }
 
  private:
@@ -1120,6 +1153,16 @@ class Scanner {
       const Word& w = words_[k];
       // Civility or title cue, possibly chained ("M. et Mme", "Monsieur le docteur").
       if (IsCivilityAt(k)) {
+        // "M. le docteur Perrin", "M. le chanoine Hamard": the title between the civility and
+        // the name is masked with the name (not "Monsieur le Directeur" alone: no name follows).
+        if (k + 3 < n && (Raw(k + 1) == "le" || Raw(k + 1) == "la") &&
+            IsHorizontalSpace(GapBefore(k + 2)) && IsCivilityAt(k + 2) && !words_[k + 2].cap &&
+            IsHorizontalSpace(GapBefore(k + 3)) && words_[k + 3].cap && StartsName(k + 3)) {
+          size_t last = GrowName(k + 3);
+          Emit(k + 1, last);
+          k = EmitCoordinated(last + 1);
+          continue;
+        }
         size_t j = k + 1;
         while (j + 1 < n && (IsCivilityAt(j) || Raw(j) == "et") && j < k + 4) {
           ++j;
@@ -1207,7 +1250,10 @@ class Scanner {
           ((InsideSentence(k) && !AfterPlaceCue(k)) ||
            (AfterSentenceEnd(k) && FollowedByClause(k))) &&
           IsUnknownProperNoun(k)) {
+        // The weakest rule: the model, when loaded, may veto these spans.
+        size_t before = out_->size();
         k = EmitNameAndCoordinated(k);
+        for (size_t i = before; i < out_->size(); ++i) scratch_.weak.push_back(i);
         continue;
       }
       ++k;
@@ -1356,7 +1402,208 @@ class Scanner {
     }
   }
 
+  // Words the model scores: capitalised, 2+ letters, neither a civility nor a function word
+  // other than a particle ("Le Bray").
+  // The training text (newspaper columns) has no line breaks and few acronyms: words at the start
+  // of a line ("Portable :", "NIR :") and upper-case words (SIRET, IBAN) are left to the rules.
+  bool ModelCandidate(size_t k) {
+    const Word& w = words_[k];
+    if (!w.cap || w.all_caps || w.letters < 2) return false;
+    if (k == 0 || std::memchr(text_.data() + words_[k - 1].end, '\n',
+                              w.begin - words_[k - 1].end) != nullptr) {
+      return false;
+    }
+    return !IsCivilityAt(k) && (!IsStop(k) || IsParticle(Raw(k)));
+  }
+
+  // scratch_.in_rule[k] = 1 when a span found so far overlaps word k.
+  void MarkRuleWords() {
+    std::vector<PiiSpan>& sorted = scratch_.sorted;
+    sorted.assign(out_->begin(), out_->end());
+    std::sort(sorted.begin(), sorted.end(),
+              [](const PiiSpan& a, const PiiSpan& b) { return a.begin < b.begin; });
+    std::vector<char>& in_rule = scratch_.in_rule;
+    in_rule.assign(words_.size(), 0);
+    size_t si = 0;
+    size_t covered_until = 0;
+    for (size_t k = 0; k < words_.size(); ++k) {
+      while (si < sorted.size() && sorted[si].begin < words_[k].end) {
+        covered_until = std::max(covered_until, sorted[si].end);
+        ++si;
+      }
+      in_rule[k] = covered_until > words_[k].begin ? 1 : 0;
+    }
+  }
+
+  // A capitalised word the rules left alone becomes a name when the model says so.
+  float ModelProbability(size_t k) {
+    float sum = 0;
+    int known = 0;
+    Features(k, [&](std::string_view f) {
+      float w = 0;
+      if (model_->Weight(NameFeatureHash(f), &w)) {
+        sum += w;
+        ++known;
+      }
+    });
+    return model_->Probability(sum, known);
+  }
+
+  // A capitalised word the rules left alone becomes a name when the model says so; a span of the
+  // weakest rule (unknown capitalised word) is dropped when the model gives none of its words
+  // the veto probability.
+  void ApplyModel() {
+    MarkRuleWords();
+    if (model_veto_ > 0 && !scratch_.weak.empty()) {
+      std::vector<char>& drop = scratch_.drop;
+      drop.assign(out_->size(), 0);
+      bool any = false;
+      for (size_t i : scratch_.weak) {
+        const PiiSpan span = (*out_)[i];
+        auto it = std::lower_bound(words_.begin(), words_.end(), span.begin,
+                                   [](const Word& w, size_t b) { return w.begin < b; });
+        float best = 0;
+        for (size_t k = static_cast<size_t>(it - words_.begin());
+             k < words_.size() && words_[k].end <= span.end && best < model_veto_; ++k) {
+          if (ModelCandidate(k)) best = std::max(best, ModelProbability(k));
+        }
+        if (best < model_veto_) {
+          drop[i] = 1;
+          any = true;
+        }
+      }
+      if (any) {
+        size_t n = 0;
+        for (size_t i = 0; i < out_->size(); ++i) {
+          if (!drop[i]) (*out_)[n++] = (*out_)[i];
+        }
+        out_->resize(n);
+        MarkRuleWords();
+      }
+    }
+    for (size_t k = 0; k < words_.size(); ++k) {
+      if (scratch_.in_rule[k] || !ModelCandidate(k)) continue;
+      if (ModelProbability(k) >= model_threshold_) Emit(k, k);
+    }
+  }
+
+  // Shape of word k: "X", "x", "XX", "Xx", "xX", with "-" when hyphenated; "^" / "$" outside.
+  std::string_view Shape(size_t k) const {
+    if (k >= words_.size()) return "$";
+    const Word& w = words_[k];
+    bool dash = std::memchr(text_.data() + w.begin, '-', w.end - w.begin) != nullptr;
+    if (w.letters == 1) return w.cap ? "X" : "x";
+    if (w.all_caps) return dash ? "XX-" : "XX";
+    if (w.cap) return dash ? "Xx-" : "Xx";
+    if (w.has_upper) return "xX";
+    return dash ? "x-" : "x";
+  }
+  // Class of the gap before word k (k may be words_.size(): the end of the text).
+  std::string_view GapClass(size_t k) const {
+    size_t from = k == 0 ? 0 : words_[k - 1].end;
+    size_t to = k < words_.size() ? words_[k].begin : text_.size();
+    if (k == 0) return "^";
+    std::string_view gap(text_.data() + from, to - from);
+    if (gap.empty()) return "0";
+    if (gap.find('\n') != std::string_view::npos) return "NL";
+    std::string_view t = util::Trim(gap);
+    if (t.empty()) return "_";
+    auto c = static_cast<unsigned char>(t[0]);
+    if (c >= '0' && c <= '9') return "9";
+    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    return t.substr(0, std::min(len, t.size()));
+  }
+  // Lower-case form of word k cut to 24 bytes at a character boundary; "^" / "$" outside.
+  std::string_view LowerCut(size_t k, bool before) const {
+    if (k >= words_.size()) return before ? "^" : "$";
+    return CutUtf8(Lower(k), 24, false);
+  }
+  // First (or last) `n` bytes of `s`, moved to a character boundary.
+  static std::string_view CutUtf8(std::string_view s, size_t n, bool tail) {
+    if (s.size() <= n) return s;
+    if (!tail) {
+      while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+      return s.substr(0, n);
+    }
+    size_t from = s.size() - n;
+    while (from < s.size() && (static_cast<unsigned char>(s[from]) & 0xC0) == 0x80) ++from;
+    return s.substr(from);
+  }
+
+  // Calls sink(feature) for each feature of word k (the same in training and detection).
+  template <typename Sink>
+  void Features(size_t k, Sink&& sink) {
+    char buf[96];
+    auto put = [&](std::string_view a, std::string_view b, std::string_view c = {},
+                   std::string_view d = {}) {
+      size_t n = 0;
+      for (std::string_view part : {a, b, c, d}) {
+        size_t m = std::min(part.size(), sizeof buf - n);
+        if (m == 0) continue;
+        std::memcpy(buf + n, part.data(), m);
+        n += m;
+      }
+      sink(std::string_view(buf, n));
+    };
+    const bool rule = scratch_.in_rule[k] != 0;
+    const std::string_view r = rule ? "1" : "0";
+    const std::string_view shape = Shape(k);
+    const std::string_view low = Lower(k);
+    const std::string_view gb = GapClass(k);
+    const std::string_view ga = GapClass(k + 1);
+    const std::string_view pw = k == 0 ? std::string_view("^") : LowerCut(k - 1, true);
+    const std::string_view nw = LowerCut(k + 1, false);
+    put("w:", CutUtf8(low, 24, false));
+    put("s:", shape);
+    put("p3:", CutUtf8(low, 3, false));
+    put("x3:", CutUtf8(low, 3, true));
+    put("x2:", CutUtf8(low, 2, true));
+    put("pw:", pw);
+    put("nw:", nw);
+    put("ps:", k == 0 ? std::string_view("^") : Shape(k - 1));
+    put("ns:", Shape(k + 1));
+    put("pw2:", k < 2 ? std::string_view("^") : LowerCut(k - 2, true));
+    put("nw2:", LowerCut(k + 2, false));
+    put("gb:", gb);
+    put("ga:", ga);
+    put("r:", r);
+    put("rg:", r, gb, shape);
+    put("pwr:", pw, "|", r);
+    put("gs:", gb, shape, ga);
+    const bool first = InList(first_, k);
+    const bool sur = InList(sur_, k);
+    const bool stop = IsStop(k);
+    const bool place = IsPlace(low);
+    const bool common = IsCommonWord(low);
+    if (first) put("f:", "first");
+    if (sur) put("f:", "sur");
+    if (In(amb_, k)) put("f:", "amb");
+    if (stop) put("f:", "stop");
+    if (place) put("f:", "place");
+    if (common) put("f:", "common");
+    if (k > 0 && IsCivilityAt(k - 1)) put("f:", "civ");
+    // Listed nowhere (the rules' "unknown capitalised word"), with its position.
+    const bool oov = !first && !sur && !stop && !place && !common;
+    put("oov:", oov ? "1" : "0", gb, Shape(k + 1));
+    // Names found by the rules around the word ("MM. Gasq, Cordonnier, Carles").
+    auto rule_at = [&](size_t j) { return j < words_.size() && scratch_.in_rule[j] != 0; };
+    put("pr:", k >= 1 && rule_at(k - 1) ? "1" : "0", gb);
+    put("pr2:", k >= 2 && rule_at(k - 2) ? "1" : "0");
+    put("nr:", rule_at(k + 1) ? "1" : "0", ga);
+    put("nr2:", rule_at(k + 2) ? "1" : "0");
+    put("pwg:", pw, "|", gb);
+    for (size_t j = k >= 6 ? k - 6 : 0; j < k; ++j) {
+      if (IsCivilityAt(j)) {
+        put("f:", "civ6");
+        break;
+      }
+    }
+  }
+
   std::string_view text_;
+  const NameModel* model_;  // null: rules only
+  float model_threshold_;
+  float model_veto_;
   const WordSet& first_;
   const WordSet& sur_;
   const WordSet& amb_;
@@ -1375,8 +1622,15 @@ NameDetector::NameDetector(NameDetector&&) noexcept = default;
 NameDetector& NameDetector::operator=(NameDetector&&) noexcept = default;
 NameDetector::~NameDetector() = default;
 
-Result<NameDetector> NameDetector::Create(const std::filesystem::path& dir, bool require) {
+Result<NameDetector> NameDetector::Create(const std::filesystem::path& dir, bool require,
+                                          const std::filesystem::path& model_file,
+                                          float model_threshold, float model_veto) {
   auto lists = std::make_unique<Lists>();
+  lists->model_threshold = model_threshold;
+  lists->model_veto = model_veto;
+  if (!model_file.empty()) {
+    PLUME_ASSIGN_OR_RETURN(lists->model, NameModel::Load(model_file));
+  }
   Status status;
   LoadList(dir / "first_names.txt", require, &lists->first_names, &status);
   if (status.ok()) LoadList(dir / "surnames.txt", require, &lists->surnames, &status);
@@ -1404,6 +1658,17 @@ Result<NameDetector> NameDetector::Create(const std::filesystem::path& dir, bool
 }
 
 size_t NameDetector::first_name_count() const { return lists_->first_names.size(); }
+
+bool NameDetector::has_model() const { return lists_->model != nullptr; }
+
+void NameDetector::AppendTrainingExamples(std::string_view text,
+                                          const std::function<bool(size_t, size_t)>& is_name,
+                                          std::string* out) const {
+  Scratch scratch;
+  std::vector<PiiSpan> spans;
+  Scanner scanner(text, *lists_, &scratch, &spans);
+  scanner.AppendTrainingExamples(is_name, out);
+}
 
 void NameDetector::Detect(std::string_view text, const PseudonymizeHints& hints,
                           std::vector<PiiSpan>* out) const {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <system_error>
 #include <utility>
 
 #include "privacy/name_detector.h"
@@ -890,9 +891,21 @@ Pseudonymizer::Pseudonymizer(Pseudonymizer&&) noexcept = default;
 Pseudonymizer& Pseudonymizer::operator=(Pseudonymizer&&) noexcept = default;
 Pseudonymizer::~Pseudonymizer() = default;
 
+std::filesystem::path DefaultNameModelFile(const std::filesystem::path& data_dir) {
+  return data_dir / "models" / "privacy_names.bin";
+}
+
+std::filesystem::path FindNameModel(const std::filesystem::path& data_dir) {
+  std::error_code ec;
+  std::filesystem::path file = DefaultNameModelFile(data_dir);
+  return std::filesystem::is_regular_file(file, ec) ? file : std::filesystem::path();
+}
+
 Result<Pseudonymizer> Pseudonymizer::Create(const PseudonymizerConfig& config) {
-  PLUME_ASSIGN_OR_RETURN(NameDetector names,
-                         NameDetector::Create(config.resource_dir, config.require_name_lists));
+  PLUME_ASSIGN_OR_RETURN(
+      NameDetector names,
+      NameDetector::Create(config.resource_dir, config.require_name_lists, config.name_model_file,
+                           config.name_model_threshold, config.name_model_veto));
   auto impl = std::make_unique<Impl>(config, std::move(names));
   PLUME_RETURN_IF_ERROR(impl->CheckPatterns());
   return Pseudonymizer(std::move(impl));

@@ -5,7 +5,7 @@
 //
 // Detected types (see PiiType): person names (civility cues, signatures, first-name and surname
 // lists from resources/privacy/, unknown capitalised words inside sentences, the sender's own
-// name; see name_detector.h), e-mail addresses, French and
+// name, optionally a statistical model; see name_detector.h), e-mail addresses, French and
 // international phone numbers, NIR (key checked), IBAN (mod 97 and country length checked), SIRET
 // and SIREN (Luhn, La Poste exception), numéro fiscal (13 digits starting 0-3, or any 13 digits
 // after a cue such as "fiscal"), numéro allocataire CAF/MSA (after a cue), dates of birth (after
@@ -44,13 +44,13 @@ enum class PiiType {
   kIban,
   kAddress,
   kBirthDate,
-  kTaxNumber,   // numéro fiscal
-  kCafNumber,   // numéro allocataire CAF / MSA
+  kTaxNumber,  // numéro fiscal
+  kCafNumber,  // numéro allocataire CAF / MSA
   kSiret,
   kSiren,
-  kPlate,       // licence plate
-  kOtherNumber, // identifier-like number with a wrong checksum or of unknown kind
-  kLiteral,     // text that already looked like a placeholder
+  kPlate,        // licence plate
+  kOtherNumber,  // identifier-like number with a wrong checksum or of unknown kind
+  kLiteral,      // text that already looked like a placeholder
 };
 inline constexpr int kPiiTypeCount = 14;
 
@@ -71,11 +71,27 @@ struct PiiSpan {
   size_t end = 0;
 };
 
+// Where `plume privacy train-names` writes the name model: <data_dir>/models/privacy_names.bin.
+std::filesystem::path DefaultNameModelFile(const std::filesystem::path& data_dir);
+// DefaultNameModelFile(data_dir) when that file exists, else an empty path (rules only): the
+// value for PseudonymizerConfig::name_model_file of a node using its data folder.
+std::filesystem::path FindNameModel(const std::filesystem::path& data_dir);
+
 struct PseudonymizerConfig {
   // Folder holding first_names.txt, surnames.txt and ambiguous_names.txt (resources/privacy).
   // Missing files are an error (kNotFound) unless `require_name_lists` is false.
   std::filesystem::path resource_dir;
   bool require_name_lists = true;
+  // Optional statistical name model (name_model.h, written by `plume privacy train-names`,
+  // normally <data-dir>/models/privacy_names.bin). Empty: person names come from the rules
+  // only. Set: the file must load (kNotFound / kDataLoss otherwise).
+  std::filesystem::path name_model_file;
+  // Probability from which the model adds a word the rules left (chosen on the development half
+  // of the NER file: see bench/privacy/ner_eval.cc --tune).
+  float name_model_threshold = 0.25f;
+  // Spans of the weakest name rule (an unknown capitalised word inside a sentence) are dropped
+  // when the model gives none of their words this probability (0: never).
+  float name_model_veto = 0.05f;
   // Inputs larger than this are rejected with kResourceExhausted.
   size_t max_input_bytes = 16u << 20;
 };
@@ -90,7 +106,7 @@ struct PseudonymizeHints {
 struct MappingEntry {
   std::string placeholder;  // "[NOM_1]"
   PiiType type;
-  std::string original;     // exact text from the input
+  std::string original;  // exact text from the input
 };
 
 // Placeholder <-> original value for one message. The same original text (same type, same bytes)
@@ -105,7 +121,7 @@ struct Mapping {
 // One replacement made in the text: span in the input and in the output.
 struct Replacement {
   PiiType type;
-  size_t begin = 0;      // in the input
+  size_t begin = 0;  // in the input
   size_t end = 0;
   size_t out_begin = 0;  // in Pseudonymized::text
   size_t out_end = 0;

@@ -6,12 +6,35 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "retrieval/xapian_index.h"
 #include "util/text.h"
 
 namespace plume::retrieval {
 namespace {
 
 using json = nlohmann::json;
+
+// Documents of the requested themes keep their score, the others `other_theme_weight` of it: the
+// two branches match disjoint documents, so each document's weight comes from one branch only.
+Xapian::Query NarrowToThemes(const Xapian::Query& query, const SearchRequest& request) {
+  if (request.themes.empty() || request.other_theme_weight >= 1) return query;
+  std::vector<Xapian::Query> terms;
+  for (const std::string& key : request.themes) {
+    if (key.ends_with("/*")) {
+      terms.emplace_back("XA" + key.substr(0, key.size() - 2));
+    } else if (std::string term = ThemeTerm(key); !term.empty()) {
+      terms.emplace_back(term);
+    }
+  }
+  if (terms.empty()) return query;
+  Xapian::Query scope(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  Xapian::Query inside(Xapian::Query::OP_FILTER, query, scope);
+  if (request.other_theme_weight <= 0) return inside;
+  return Xapian::Query(Xapian::Query::OP_OR, inside,
+                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                     Xapian::Query(Xapian::Query::OP_AND_NOT, query, scope),
+                                     request.other_theme_weight));
+}
 
 }  // namespace
 
@@ -64,6 +87,7 @@ struct Bm25Retriever::Impl {
                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title,
                                           static_cast<double>(params.title_boost)));
     }
+    query = NarrowToThemes(query, request);
     std::vector<Xapian::Query> filters;
     if (!request.audience.empty()) filters.emplace_back("XA" + request.audience);
     if (!request.source.empty()) filters.emplace_back("XS" + request.source);
@@ -114,6 +138,9 @@ Status ValidateSearchRequest(const SearchRequest& r) {
   }
   if (!util::IsValidUtf8(r.query)) return InvalidArgument("query is not valid UTF-8");
   if (r.limit < 1 || r.limit > 100) return InvalidArgument("limit must be between 1 and 100");
+  if (!(r.other_theme_weight >= 0 && r.other_theme_weight <= 1)) {
+    return InvalidArgument("other_theme_weight must be between 0 and 1");
+  }
   return Status::Ok();
 }
 

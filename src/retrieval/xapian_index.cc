@@ -11,6 +11,14 @@
 #include "util/text.h"
 
 namespace plume::retrieval {
+
+std::string ThemeTerm(std::string_view theme_key) {
+  std::string term = "XB" + std::string(theme_key);
+  // Xapian terms are limited to 245 bytes; no service-public.fr theme comes close.
+  if (term.size() > 240) return "";
+  return term;
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -32,6 +40,11 @@ void AddBooleanTerms(const KnowledgeDocument& d, std::string_view unit, Xapian::
   x->add_boolean_term("XS" + d.source);
   x->add_boolean_term("XK" + d.kind);
   x->add_boolean_term("XT" + std::string(unit));
+  // Theme (format 3): "<audience>/<breadcrumb level 1>", what the intent taxonomy maps from.
+  if (d.breadcrumb.size() > 1 && !d.breadcrumb[1].label.empty()) {
+    std::string theme = ThemeTerm(d.audience + "/" + d.breadcrumb[1].label);
+    if (!theme.empty()) x->add_boolean_term(theme);
+  }
 }
 
 }  // namespace
@@ -46,7 +59,9 @@ constexpr std::string_view kVersionKey = "plume_knowledge_version";
 constexpr std::string_view kFormatKey = "plume_index_format";
 // Format 2: every unit carries the boolean term XD<document id> and the metadata key
 // "h:<document id>" holds the indexed content hash, so UpdateIndex can work document by document.
-constexpr std::string_view kFormat = "2";
+// Format 3: every unit also carries its theme term XB<audience>/<breadcrumb level 1> (issue #6);
+// UpdateIndex re-indexes an index of an older format entirely.
+constexpr std::string_view kFormat = "3";
 constexpr std::string_view kHashPrefix = "h:";
 
 struct Indexer {

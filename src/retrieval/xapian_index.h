@@ -5,16 +5,19 @@
 //   - one "chunk" unit per body section: title, section path, section text.
 // Title terms are indexed twice: unprefixed and with prefix "S", so the query parser can weight
 // title matches above body matches. Boolean terms: XA<audience>, XS<source>, XK<kind>,
-// XT<fiche|chunk>, XD<document id> (every unit of a document, for updates). Value slot 0 holds
-// the document id (collapse key). Document data is JSON {id, fiche_id, title, url, path, date,
-// text}. Metadata: plume_knowledge_version, plume_index_format ("2") and h:<document id> = the
-// indexed content hash.
+// XT<fiche|chunk>, XD<document id> (every unit of a document, for updates),
+// XB<audience>/<breadcrumb level 1> (theme, for intent narrowing; absent when the document has no
+// level 1). Value slot 0 holds the document id (collapse key). Document data is JSON {id, fiche_id,
+// title, url, path, date, text}. Metadata: plume_knowledge_version, plume_index_format ("3") and
+// h:<document id> = the indexed content hash.
 //
 // The index is built in a fresh folder next to `index_dir` and swapped in when complete, so a
 // failed build leaves the previous index intact and readers never see a half-built one.
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <string_view>
 
 #include "plume/progress.h"
 #include "plume/status.h"
@@ -28,6 +31,10 @@ struct IndexStats {
   int64_t units = 0;  // Xapian documents (fiches + chunks)
   int64_t knowledge_version = 0;
 };
+
+// The boolean term of a theme key "<audience>/<breadcrumb level 1>"; empty when too long for a
+// Xapian term (no such theme is indexed).
+std::string ThemeTerm(std::string_view theme_key);
 
 // Errors: kUnavailable on I/O errors, kInternal on Xapian errors; store errors pass through.
 Result<IndexStats> BuildIndex(Store& store, const std::filesystem::path& index_dir,

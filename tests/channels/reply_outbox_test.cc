@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "channels/mime_parser.h"
@@ -250,6 +253,112 @@ TEST(OutboxWorkerTest, RunsAtStartAndOnWakeThenStopsCleanly) {
   EXPECT_EQ(worker.passes(), 2);
   EXPECT_EQ(smtp.calls, 2);
   worker.Stop();  // idempotent
+}
+
+// Records every e-mail handed to it (thread-safe); optionally advances a fake clock per send,
+// as a slow SMTP server would.
+class RecordingSender final : public SmtpSender {
+ public:
+  Status Send(const std::string&, const std::vector<std::string>&, std::string_view raw) override {
+    std::lock_guard lock(mu_);
+    sent_.emplace_back(raw);
+    if (clock_) clock_->Advance(advance_ms_);
+    return Status::Ok();
+  }
+  std::vector<std::string> sent() const {
+    std::lock_guard lock(mu_);
+    return sent_;
+  }
+  FakeClock* clock_ = nullptr;
+  int64_t advance_ms_ = 0;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> sent_;
+};
+
+std::vector<int64_t> EnqueueMany(StoreOutbox& outbox, int64_t message_id, int n) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < n; ++i) {
+    OutboxEntry e;
+    e.message_id = message_id;
+    e.envelope_from = "a@b.fr";
+    e.recipients = {"c@d.fr"};
+    e.raw = "mail-" + std::to_string(i);
+    auto id = outbox.Enqueue(e);
+    EXPECT_TRUE(id.ok());
+    if (id.ok()) ids.push_back(*id);
+  }
+  return ids;
+}
+
+// Two senders (two `plume serve` nodes) on one outbox, running at the same time: every e-mail
+// leaves once.
+TEST(OutboxSenderTest, TwoSendersNeverSendOneEmailTwice) {
+  StoreOutboxFixture fx;
+  StoreOutbox node1(fx.store(), "node-1");
+  StoreOutbox node2(fx.store(), "node-2");
+  const std::vector<int64_t> ids = EnqueueMany(node1, fx.message_id, 30);
+  RecordingSender smtp;
+  FakeClock clock(1'000);
+  RetryPolicy policy;
+  policy.claim_batch = 2;
+  OutboxSender a(&node1, &smtp, &clock, policy);
+  OutboxSender b(&node2, &smtp, &clock, policy);
+  std::atomic<int> sent{0};
+  std::thread ta([&] { sent += a.RunOnce().value().sent; });
+  std::thread tb([&] { sent += b.RunOnce().value().sent; });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(sent.load(), 30);
+  std::vector<std::string> mails = smtp.sent();
+  std::sort(mails.begin(), mails.end());
+  EXPECT_EQ(std::adjacent_find(mails.begin(), mails.end()), mails.end()) << "an e-mail left twice";
+  EXPECT_EQ(mails.size(), 30u);
+  for (int64_t id : ids) EXPECT_EQ(node1.Get(id)->state, OutboxState::kSent);
+}
+
+// A sender that crashed after claiming: its entries wait for the lease, then another sends them.
+TEST(OutboxSenderTest, ACrashedSendersClaimsAreSentAfterTheLease) {
+  StoreOutboxFixture fx;
+  StoreOutbox crashed(fx.store(), "node-1");
+  StoreOutbox survivor(fx.store(), "node-2");
+  EnqueueMany(crashed, fx.message_id, 3);
+  FakeClock clock(1'000);
+  RetryPolicy policy;
+  ASSERT_EQ(crashed.Claim(clock.NowMillis(), policy.lease_ms, 100)->size(), 3u);  // then dies
+  RecordingSender smtp;
+  OutboxSender sender(&survivor, &smtp, &clock, policy);
+  EXPECT_EQ(sender.RunOnce()->sent, 0);
+  clock.Advance(policy.lease_ms - 1);
+  EXPECT_EQ(sender.RunOnce()->sent, 0);
+  clock.Advance(1);
+  EXPECT_EQ(sender.RunOnce()->sent, 3);
+  EXPECT_EQ(smtp.sent().size(), 3u);
+}
+
+// A sender slower than its lease stops sending what it claimed: another may hold it by now.
+TEST(OutboxSenderTest, ClaimsWhoseLeaseRanOutAreNotSent) {
+  StoreOutboxFixture fx;
+  StoreOutbox outbox(fx.store(), "node-1");
+  EnqueueMany(outbox, fx.message_id, 3);
+  FakeClock clock(1'000);
+  RetryPolicy policy;
+  policy.lease_ms = 60'000;
+  RecordingSender smtp;
+  smtp.clock_ = &clock;
+  smtp.advance_ms_ = 60'000;  // the first delivery takes the whole lease
+  OutboxSender slow(&outbox, &smtp, &clock, policy);
+  auto r = slow.RunOnce();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sent, 1);
+  EXPECT_EQ(r->expired, 2);
+  EXPECT_EQ(smtp.sent().size(), 1u);
+  smtp.advance_ms_ = 0;
+  auto next = slow.RunOnce();  // the lease is over: claimed again and sent
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->sent, 2);
+  EXPECT_EQ(smtp.sent(), (std::vector<std::string>{"mail-0", "mail-1", "mail-2"}));
 }
 
 }  // namespace

@@ -75,7 +75,7 @@ TEST_F(GenerativeEngineTest, PseudonymisesRestoresAndCites) {
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->engine, "generative");
   EXPECT_EQ(d->engine_version, "albert-large");
-  EXPECT_EQ(d->prompt_version, "reply-v1");
+  EXPECT_EQ(d->prompt_version, "reply-v2");
 
   // Nothing personal left for the model.
   auto requests = server_.requests();
@@ -194,6 +194,112 @@ TEST_F(GenerativeEngineTest, WarnsWhenTheModelCitesNothingOrAnUnknownSource) {
   }
   EXPECT_TRUE(unknown);
   EXPECT_TRUE(none);
+}
+
+// The request's system and user prompts, as sent to the fake server.
+std::pair<std::string, std::string> SentPrompts(const FakeOpenAiServer& server) {
+  auto requests = server.requests();
+  if (requests.empty()) return {};
+  auto body = nlohmann::json::parse(requests.back().body);
+  return {body["messages"][0]["content"], body["messages"][1]["content"]};
+}
+
+TEST_F(GenerativeEngineTest, AnApprovedTemplateCitingTheBestFicheIsInThePrompt) {
+  const std::string service = "mairie-gen-tmpl";  // its own service: other tests never see it
+  Message m = Citizen();
+  m.service = service;
+  DraftRequest req;
+  req.message = m;
+  req.engine = "generative";
+
+  // No template: the prompt is reply-v1's, byte for byte.
+  DraftServiceConfig v1_config = BaseConfig();
+  v1_config.prompt_version = "reply-v1";
+  llm::OpenAiClientConfig llm;
+  llm.base_url = server_.base_url();
+  llm.default_model = "albert-large";
+  llm.max_retries = 0;
+  v1_config.llm = llm;
+  auto v1 = DraftService::Create(*Kb().kb.store, *Kb().kb.retriever, *Kb().stop_words, Kb().clock,
+                                 v1_config);
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  server_.Enqueue(FakeReply::ChatStream({"Rendez-vous en mairie [S1]."}));
+  ASSERT_TRUE((*v1)->Generate(req).ok());
+  const auto v1_prompts = SentPrompts(server_);
+  auto s = Service();
+  server_.Enqueue(FakeReply::ChatStream({"Rendez-vous en mairie [S1]."}));
+  auto plain = s->Generate(req);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->prompt_version, "reply-v2");
+  EXPECT_EQ(plain->engine_version, "albert-large");
+  EXPECT_EQ(SentPrompts(server_), v1_prompts);
+  EXPECT_EQ(v1_prompts.second.find("Réponse type validée"), std::string::npos);
+  ASSERT_FALSE(plain->sources.empty());
+  const std::string best = plain->sources[0].document_id;  // [S1]: the best retrieved fiche
+
+  // An approved template of the service citing the best fiche.
+  StoredReplyTemplate t;
+  t.service = service;
+  t.title = "Première carte";
+  t.body =
+      "{{civilite}} {{nom}}, pour une première carte, faites la pré-demande en ligne puis "
+      "prenez rendez-vous ; la fiche « {{titre_fiche}} » liste les pièces. Apportez "
+      "[justificatif de domicile].";
+  t.document_ids = {best};
+  t.proposed_by = "claire";
+  t.proposed_at_ms = testing::kNowMs;
+  auto id = Kb().kb.store->CreateReplyTemplate(t);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  ReplyTemplateReview review;
+  review.status = ReplyTemplateStatus::kApproved;
+  review.reviewer = "sophie";
+  review.at_ms = testing::kNowMs;
+  ASSERT_TRUE(Kb().kb.store->ReviewReplyTemplate(*id, review).ok());
+
+  server_.Enqueue(FakeReply::ChatStream(
+      {"Madame [NOM_1], pour une première carte, faites la pré-demande en ligne [S1]."}));
+  auto d = s->Generate(req);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->engine, "generative");
+  EXPECT_EQ(d->engine_version, "albert-large+template:" + std::to_string(*id));
+  bool named = false;
+  for (const auto& w : d->warnings) {
+    named = named || w.find("réponse type n° " + std::to_string(*id)) != std::string::npos;
+  }
+  EXPECT_TRUE(named);
+  EXPECT_NE(d->text.find("Madame Claire Martin, pour une première carte"), std::string::npos)
+      << d->text;
+
+  const auto [system, user] = SentPrompts(server_);
+  EXPECT_EQ(system, v1_prompts.first);
+  const size_t section = user.find("Réponse type validée par le service");
+  ASSERT_NE(section, std::string::npos) << user;
+  const std::string example = user.substr(section);
+  // Rendered for this message and its best fiche, pseudonymised in one pass with the message
+  // (one mapping): the citizen's name is a placeholder, never the real one.
+  EXPECT_NE(example.find("Madame [NOM_"), std::string::npos) << example;
+  EXPECT_NE(example.find("], pour une première carte, faites la pré-demande en ligne"),
+            std::string::npos)
+      << example;
+  EXPECT_NE(example.find("la fiche « " + Kb().kb.store->GetDocument(best)->title + " »"),
+            std::string::npos)
+      << example;
+  EXPECT_NE(example.find("[justificatif de domicile]"), std::string::npos) << example;
+  EXPECT_EQ(example.find("{{"), std::string::npos) << example;
+  for (const char* secret : {"Martin", "Claire", "06 12 34 56 78", "claire.martin@exemple.fr"}) {
+    EXPECT_EQ(user.find(secret), std::string::npos) << secret;
+  }
+  // The message part is the same as without the template.
+  EXPECT_EQ(user.substr(0, user.find("Extraits de fiches")),
+            v1_prompts.second.substr(0, v1_prompts.second.find("Extraits de fiches")));
+
+  // Another service's message: no template, prompt unchanged.
+  req.message.service = service + "-autre";
+  server_.Enqueue(FakeReply::ChatStream({"Rendez-vous en mairie [S1]."}));
+  auto other = s->Generate(req);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_EQ(other->engine_version, "albert-large");
+  EXPECT_EQ(SentPrompts(server_), v1_prompts);
 }
 
 TEST(StreamingRestorerTest, HoldsSplitMarkersBack) {

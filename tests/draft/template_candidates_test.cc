@@ -126,6 +126,44 @@ TEST(TemplateCandidateTest, TheSenderNameIsNeverKeptEvenWhenAFicheHasIt) {
   EXPECT_EQ(c->body.find("Martin"), std::string::npos) << c->body;
 }
 
+// A body a supervisor edited: the same detector and public values; slots never count.
+TEST(TemplateCandidateTest, FindPersonalDataInAnEditedBody) {
+  KnowledgeDocument doc;
+  doc.id = "particuliers/F0000";
+  doc.introduction = "Contactez le service au 01 40 56 60 00 ou à contact@service-public.fr.";
+  CandidateInput context;
+  context.sources.push_back(doc);
+  context.sender_name = "Mme Claire Martin";
+  const std::string clean =
+      "{{civilite}} {{{nom}}}, appelez le 01 40 56 60 00 ou écrivez à contact@service-public.fr "
+      "pour une réponse claire.{{#extraits}} {{titre}} : {{texte}}{{/extraits}} Joignez "
+      "[justificatif de domicile].";
+  auto none = Maker().FindPersonalData(clean, context);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty()) << none->front().text;
+
+  auto found = Maker().FindPersonalData(
+      "Madame Durand, rappelez le 06 11 22 33 44 ou écrivez à j.durand@example.org ; le dossier "
+      "de Claire est complet.",
+      context);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  std::vector<std::string> kinds;
+  for (const auto& f : *found) kinds.emplace_back(privacy::PiiTypeName(f.type));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"name", "phone", "email", "name"}));
+  EXPECT_EQ(PersonalDataRefusal(*found),
+            "La réponse type contient des données personnelles : nom de personne, téléphone, "
+            "adresse e-mail. Remplacez-les par des champs ({{civilite}}, {{nom}}) ou par des "
+            "éléments entre crochets à compléter, par exemple [téléphone].");
+  // Without the fiche, its phone is someone's phone like any other.
+  context.sources.clear();
+  auto unsourced = Maker().FindPersonalData(clean, context);
+  ASSERT_TRUE(unsourced.ok());
+  ASSERT_FALSE(unsourced->empty());
+  EXPECT_EQ(privacy::PiiTypeName(unsourced->front().type), "phone");
+  EXPECT_EQ(Maker().FindPersonalData("\xC3\x28", context).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(TemplateCandidateTest, MustacheTypedByTheAgentStaysLiteral) {
   auto c =
       Maker().Make(Input("Bonjour,\n\nLe champ {{#nom}} du formulaire {{/x}} est facultatif."));

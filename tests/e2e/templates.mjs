@@ -266,6 +266,33 @@ async function scenario(base, tmp) {
   }
   check(!body.includes("Bonjour"), "candidat sans la salutation", body);
   await shot(sup, "templates-candidate-1280");
+  // An edit bringing a citizen's phone back is refused; the edited text stays in the field.
+  const risky = `${body}\nAppelez Mme Durand au 06 98 76 54 32.`;
+  await sup.getByTestId("template-body").fill(risky);
+  await sup.getByRole("button", { name: "Valider" }).click();
+  const refusal = sup.getByText(/contient des données personnelles/);
+  await refusal.waitFor({ timeout: 15_000 });
+  const refusalText = (await refusal.textContent()) ?? "";
+  check(
+    refusalText.includes("téléphone") &&
+      refusalText.includes("nom de personne"),
+    "modification avec données personnelles refusée, types nommés",
+    refusalText,
+  );
+  check(
+    (await sup.getByTestId("template-body").inputValue()) === risky,
+    "texte modifié conservé après le refus",
+  );
+  const stillCandidate = await sam.call(
+    "GET",
+    "/api/templates?status=candidate",
+  );
+  check(
+    stillCandidate.body?.templates?.[0]?.body === body,
+    "rien d'enregistré après le refus",
+    JSON.stringify(stillCandidate.body),
+  );
+  await shot(sup, "templates-personal-data-refused-1280");
   await sup
     .getByTestId("template-body")
     .fill(`${body}\nCette réponse a été relue par le superviseur.`);

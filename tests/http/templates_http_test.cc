@@ -75,7 +75,9 @@ class TemplatesHttpTest : public ::testing::Test {
     doc.source = "vdd";
     doc.title = "Carte d'identité : première demande";
     doc.url = "https://www.service-public.fr/particuliers/vosdroits/F1342";
-    doc.introduction = "La demande se fait en mairie après une pré-demande en ligne.";
+    doc.introduction =
+        "La demande se fait en mairie après une pré-demande en ligne. Renseignements au "
+        "01 23 45 67 89.";
     doc.content_hash = "h1";
     ASSERT_TRUE(store_->UpsertDocuments({doc}, kStart).ok());
     server_ = std::make_unique<Server>(*store_, retriever_, nullptr, clock_, options_);
@@ -301,6 +303,71 @@ TEST_F(TemplatesHttpTest, SupervisorsOfTheServiceReview) {
   EXPECT_EQ(reviews, 3);
 }
 
+TEST_F(TemplatesHttpTest, AnEditedBodyWithPersonalDataIsRefused) {
+  Session sophie = Login("sophie");
+  const int64_t id = Proposed(Login("claire"), SentReply("prefecture-69"))["id"].get<int64_t>();
+  const std::string approve = "/api/templates/" + std::to_string(id) + "/approve";
+  const std::string before = store_->GetReplyTemplate(id)->body;
+  const int64_t version = *store_->ReplyTemplateVersion();
+  const size_t audit_lines = store_->ListAudit({std::nullopt, std::nullopt, 0, 1000})->size();
+
+  struct Case {
+    std::string body;
+    std::vector<std::string> kinds;   // error.findings[].kind, in order
+    std::vector<std::string> labels;  // named in the French message
+  };
+  const std::vector<Case> cases = {
+      {"{{civilite}} {{nom}}, écrivez-nous à jean.dupont@example.org.",
+       {"email"},
+       {"adresse e-mail"}},
+      {"Nous vous rappellerons au 06 98 76 54 32.", {"phone"}, {"téléphone"}},
+      {"Votre numéro de sécurité sociale 1 85 05 78 006 084 91 est enregistré.",
+       {"nir"},
+       {"numéro de sécurité sociale"}},
+      {"Madame Durand, votre demande est enregistrée.", {"name"}, {"nom de personne"}},
+      {"Écrivez à paul.leroy@example.org ou appelez le 07 11 22 33 44.",
+       {"email", "phone"},
+       {"adresse e-mail, téléphone"}},
+  };
+  for (const Case& c : cases) {
+    auto res = Post(sophie, approve, json{{"body", c.body}}.dump());
+    ExpectError(res, 422, "personal_data");
+    if (!res) continue;
+    json error = json::parse(res->body)["error"];
+    const std::string message = error["message"];
+    EXPECT_EQ(message.rfind("La réponse type contient des données personnelles : ", 0), 0u)
+        << message;
+    for (const auto& label : c.labels) {
+      EXPECT_NE(message.find(label), std::string::npos) << label << " not in " << message;
+    }
+    EXPECT_NE(message.find("Remplacez-les par des champs"), std::string::npos) << message;
+    std::vector<std::string> kinds;
+    for (const auto& f : error["findings"]) kinds.push_back(f["kind"]);
+    EXPECT_EQ(kinds, c.kinds) << c.body;
+  }
+  // A rejection with a body is checked too.
+  ExpectError(Post(sophie, "/api/templates/" + std::to_string(id) + "/reject",
+                   R"({"body": "Appelez Madame Durand au 06 98 76 54 32."})"),
+              422, "personal_data");
+  // Nothing stored, nothing audited.
+  EXPECT_EQ(*store_->ReplyTemplateVersion(), version);
+  EXPECT_EQ(store_->GetReplyTemplate(id)->status, ReplyTemplateStatus::kCandidate);
+  EXPECT_EQ(store_->GetReplyTemplate(id)->body, before);
+  EXPECT_EQ(store_->ListAudit({std::nullopt, std::nullopt, 0, 1000})->size(), audit_lines);
+
+  // Fields, placeholders to fill, the cited fiche's own phone and an ordinary word that is also
+  // the sender's first name are not personal data.
+  const std::string clean =
+      "{{civilite}} {{nom}}, votre demande est enregistrée : nous vous rappellerons au "
+      "[téléphone]. Renseignements au 01 23 45 67 89. La fiche « {{titre_fiche}} » donne une "
+      "liste claire des pièces.{{#extraits}} {{titre}}{{/extraits}}";
+  auto ok = Post(sophie, approve, json{{"body", clean}}.dump());
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(ok->status, 200) << ok->body;
+  EXPECT_EQ(store_->GetReplyTemplate(id)->body, clean);
+  EXPECT_EQ(store_->GetReplyTemplate(id)->status, ReplyTemplateStatus::kApproved);
+}
+
 TEST_F(TemplatesHttpTest, OpenApiDescribesTheRoutes) {
   auto res = Client().Get("/api/openapi.json");
   ASSERT_TRUE(res);
@@ -321,6 +388,23 @@ TEST_F(TemplatesHttpTest, WithoutACandidateMakerProposingIsUnavailable) {
   thread_ = std::thread([this] { (void)server_->Listen(); });
   const int64_t decision = SentReply("prefecture-69");
   ExpectError(Post(Login("claire"), Propose(decision), "{}"), 503, "unavailable");
+  // An edited body cannot be checked either: refused; approving as proposed still works.
+  StoredReplyTemplate t;
+  t.service = "prefecture-69";
+  t.title = "Carte";
+  t.body = "Faites la pré-demande en ligne.";
+  t.document_ids = {"particuliers/F1342"};
+  t.proposed_by = "claire";
+  t.proposed_at_ms = kStart;
+  auto id = store_->CreateReplyTemplate(t);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  const std::string approve = "/api/templates/" + std::to_string(*id) + "/approve";
+  Session sophie = Login("sophie");
+  ExpectError(Post(sophie, approve, R"({"body": "Texte modifié."})"), 503, "unavailable");
+  EXPECT_EQ(store_->GetReplyTemplate(*id)->status, ReplyTemplateStatus::kCandidate);
+  auto ok = Post(sophie, approve, "{}");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
 }
 
 }  // namespace

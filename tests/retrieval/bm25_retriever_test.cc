@@ -1,10 +1,11 @@
 // BM25 retrieval over a real Xapian index of real fiches.
+#include "retrieval/bm25_retriever.h"
+
 #include <gtest/gtest.h>
 
 #include <thread>
 
 #include "retrieval/analyzer.h"
-#include "retrieval/bm25_retriever.h"
 #include "testing/kb_fixture.h"
 
 namespace plume::retrieval {
@@ -142,6 +143,90 @@ TEST_F(Bm25Test, ConcurrentSearchesAgree) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(mismatches.load(), 0);
+}
+
+// Theme key of a hit's document, as SearchRequest::themes takes it.
+std::string ThemeOf(Store& store, const SearchHit& hit) {
+  auto doc = store.GetDocument(hit.document_id);
+  if (!doc.ok() || doc->breadcrumb.size() < 2) return "";
+  return doc->audience + "/" + doc->breadcrumb[1].label;
+}
+
+// Issue #6: a query that several themes answer. Narrowing to the theme of a lower-ranked hit
+// brings it to the top (filter) or scales every other theme's score (boost), leaving the
+// theme's own scores untouched.
+TEST_F(Bm25Test, IntentThemesNarrowAnAmbiguousQuery) {
+  const std::string query = "arrêt maladie licenciement indemnités journalières salarié";
+  SearchRequest r;
+  r.query = query;
+  r.limit = 20;
+  r.audience = "particuliers";  // fiches with a breadcrumb theme
+  auto plain = kb_->retriever->Search(r);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  ASSERT_GE(plain->size(), 5u);
+  const std::string top_theme = ThemeOf(*kb_->store, plain->front());
+  ASSERT_FALSE(top_theme.empty());
+  // The best hit of another theme.
+  size_t other = 0;
+  for (size_t i = 1; i < plain->size() && other == 0; ++i) {
+    const std::string t = ThemeOf(*kb_->store, (*plain)[i]);
+    if (!t.empty() && t != top_theme) other = i;
+  }
+  ASSERT_GT(other, 0u) << "the query should be answered by two themes";
+  const std::string theme = ThemeOf(*kb_->store, (*plain)[other]);
+
+  r.themes = {theme};
+  r.other_theme_weight = 0;  // filter
+  auto filtered = kb_->retriever->Search(r);
+  ASSERT_TRUE(filtered.ok()) << filtered.status().ToString();
+  ASSERT_FALSE(filtered->empty());
+  EXPECT_EQ(filtered->front().document_id, (*plain)[other].document_id);
+  for (const auto& h : *filtered) EXPECT_EQ(ThemeOf(*kb_->store, h), theme) << h.document_id;
+
+  r.other_theme_weight = 0.5;  // boost: other themes keep half their score
+  auto boosted = kb_->retriever->Search(r);
+  ASSERT_TRUE(boosted.ok()) << boosted.status().ToString();
+  EXPECT_LT(RankOf(*boosted, (*plain)[other].fiche_id), RankOf(*plain, (*plain)[other].fiche_id));
+  int compared = 0;
+  for (const auto& h : *boosted) {
+    for (const auto& p : *plain) {
+      if (p.document_id != h.document_id || p.section_path != h.section_path) continue;
+      const double expected = ThemeOf(*kb_->store, h) == theme ? p.score : 0.5 * p.score;
+      EXPECT_NEAR(h.score, expected, 1e-9 * p.score) << h.document_id;
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 5);
+
+  r.other_theme_weight = 1;  // no effect
+  auto same = kb_->retriever->Search(r);
+  ASSERT_TRUE(same.ok());
+  ASSERT_EQ(same->size(), plain->size());
+  for (size_t i = 0; i < same->size(); ++i) {
+    EXPECT_EQ((*same)[i].document_id, (*plain)[i].document_id);
+  }
+}
+
+TEST_F(Bm25Test, IntentThemeOfAWholeAudienceAndBadWeight) {
+  SearchRequest r;
+  r.query = "association déclaration assemblée générale";
+  r.limit = 10;
+  r.themes = {"associations/*"};
+  r.other_theme_weight = 0;
+  auto hits = kb_->retriever->Search(r);
+  ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+  ASSERT_FALSE(hits->empty());
+  for (const auto& h : *hits)
+    EXPECT_EQ(h.document_id.rfind("associations/", 0), 0u) << h.document_id;
+  // A theme no document has: the filter leaves nothing, the boost changes nothing.
+  r.themes = {"particuliers/Aucun thème"};
+  auto none = kb_->retriever->Search(r);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  r.other_theme_weight = 1.5;
+  EXPECT_EQ(kb_->retriever->Search(r).status().code(), StatusCode::kInvalidArgument);
+  r.other_theme_weight = -0.1;
+  EXPECT_EQ(kb_->retriever->Search(r).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(Bm25Test, RebuiltIndexIsSeenAfterReopen) {

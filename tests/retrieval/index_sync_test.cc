@@ -3,6 +3,7 @@
 #include "retrieval/index_sync.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <atomic>
 #include <thread>
@@ -129,6 +130,43 @@ TEST_F(IndexUpdateTest, ReindexesOnlyTheDocumentsThatChanged) {
   EXPECT_EQ(back->added, 1);
   ASSERT_TRUE(kb_.retriever->Reopen().ok());
   EXPECT_TRUE(Contains(Ids(Find(*kb_.retriever, withdrawn->title, 100)), kWithdrawn));
+}
+
+// Issue #6: format 3 added the theme terms; an index of format 2 (no theme terms) is re-indexed
+// entirely by the next update, after which theme narrowing works on it.
+TEST_F(IndexUpdateTest, OlderFormatIsRebuiltWithThemeTerms) {
+  {
+    Xapian::WritableDatabase db(kb_.index_dir.string(), Xapian::DB_OPEN);
+    std::vector<Xapian::docid> themed;
+    for (auto it = db.allterms_begin("XB"); it != db.allterms_end("XB"); ++it) {
+      for (auto p = db.postlist_begin(*it); p != db.postlist_end(*it); ++p) themed.push_back(*p);
+    }
+    ASSERT_FALSE(themed.empty()) << "format 3 indexes every unit's theme";
+    for (Xapian::docid id : themed) {
+      Xapian::Document d = db.get_document(id);
+      std::vector<std::string> terms;
+      for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
+        if ((*t).rfind("XB", 0) == 0) terms.push_back(*t);
+      }
+      for (const auto& t : terms) d.remove_term(t);
+      db.replace_document(id, d);
+    }
+    db.set_metadata("plume_index_format", "2");
+    db.commit();
+  }
+  SearchRequest req;
+  req.query = "perte carte d'identité";
+  req.themes = {"particuliers/Papiers - Citoyenneté"};
+  req.other_theme_weight = 0;
+  ASSERT_TRUE(kb_.retriever->Reopen().ok());
+  EXPECT_TRUE(Ids(kb_.retriever->Search(req)).empty()) << "no theme term left";
+
+  auto stats = UpdateIndex(*kb_.store, kb_.index_dir, stop_words_);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_TRUE(stats->rebuilt);
+  EXPECT_EQ(stats->added, *kb_.store->CountDocuments(false));
+  ASSERT_TRUE(kb_.retriever->Reopen().ok());
+  EXPECT_TRUE(Contains(Ids(kb_.retriever->Search(req)), kEdited));
 }
 
 TEST_F(IndexUpdateTest, MissingIndexIsAPreconditionError) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <future>
 #include <limits>
+#include <mutex>
 #include <thread>
 
 #include "pg_test_database.h"
@@ -1409,6 +1410,89 @@ TEST_P(StoreContractTest, MailOutboxLifecycle) {
   EXPECT_EQ(store_->ListMailOutbox(MailOutboxFilter{})->size(), 2u);
 }
 
+// Outbox claims (issue #7): several senders never send one e-mail twice.
+TEST_P(StoreContractTest, MailOutboxClaimsAreDisjointAndLeased) {
+  const int64_t m = NewMessage("mairie-35");
+  auto enqueue = [&](int64_t due) {
+    MailOutboxEntry e;
+    e.message_id = m;
+    e.envelope_from = "accueil@mairie.example";
+    e.recipients = {"usager@example.fr"};
+    e.raw = "Subject: Re\r\n\r\nBonjour\r\n";
+    e.next_attempt_ms = due;
+    auto id = store_->EnqueueMail(e);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : 0;
+  };
+  auto ids_of = [](const Result<std::vector<MailOutboxEntry>>& r) {
+    std::vector<int64_t> ids;
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (r.ok()) {
+      for (const auto& e : *r) ids.push_back(e.id);
+    }
+    return ids;
+  };
+
+  // Two senders on their own handles (connections), two threads each, claiming 3 at a time
+  // until nothing is left: every entry is claimed exactly once.
+  constexpr int kEntries = 40;
+  std::vector<int64_t> all;
+  for (int i = 0; i < kEntries; ++i) all.push_back(enqueue(1000));
+  auto second = backend_->Open();
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  std::mutex mu;
+  std::vector<int64_t> claimed;
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 4; ++t) {
+    Store* handle = t % 2 == 0 ? store_.get() : second->get();
+    senders.emplace_back([&, handle, t] {
+      const std::string who = "sender-" + std::to_string(t);
+      for (;;) {
+        auto got = handle->ClaimMailOutbox(who, 2000, 60'000, 3);
+        ASSERT_TRUE(got.ok()) << got.status().ToString();
+        if (got->empty()) return;
+        std::lock_guard lock(mu);
+        for (const auto& e : *got) {
+          EXPECT_EQ(e.service, "mairie-35");
+          EXPECT_EQ(e.state, MailOutboxState::kPending);
+          claimed.push_back(e.id);
+        }
+      }
+    });
+  }
+  for (auto& t : senders) t.join();
+  std::sort(claimed.begin(), claimed.end());
+  EXPECT_EQ(claimed, all);  // each once: disjoint, and none left behind
+  EXPECT_TRUE(ids_of(store_->ClaimMailOutbox("late", 2000, 60'000, 100)).empty());
+
+  // The lease: nobody gets the entries before it ends (a crashed sender's claim), anybody after.
+  EXPECT_TRUE(ids_of((*second)->ClaimMailOutbox("other", 61'999, 60'000, 100)).empty());
+  auto reclaimed = ids_of((*second)->ClaimMailOutbox("other", 62'000, 1000, 100));
+  EXPECT_EQ(reclaimed, all);  // oldest first
+  // Sent, failed for good, or failed and waiting: the claim is released; only due, unsent
+  // entries come back, and a sent one never does.
+  ASSERT_TRUE(store_->MarkMailSent(all[0], 62'100).ok());
+  ASSERT_TRUE(store_->MarkMailAttemptFailed(all[1], 1, 0, "550", true).ok());
+  ASSERT_TRUE(store_->MarkMailAttemptFailed(all[2], 1, 62'500, "421", false).ok());
+  EXPECT_EQ(ids_of(store_->ClaimMailOutbox("third", 62'500, 1000, 2)),
+            (std::vector<int64_t>{all[2]}));  // released at once, due again; others still held
+  auto later = ids_of(store_->ClaimMailOutbox("third", 10'000'000, 1000, 1000));
+  EXPECT_EQ(later, std::vector<int64_t>(all.begin() + 2, all.end()));  // leases over
+  EXPECT_EQ(store_->GetMailOutboxEntry(all[0])->state, MailOutboxState::kSent);
+  EXPECT_TRUE(ids_of(store_->ClaimMailOutbox("fourth", 100'000'000, 1000, 1000)).size() ==
+              static_cast<size_t>(kEntries - 2));  // all but the sent and the failed one
+  // Not due yet: not claimed.
+  const int64_t future = enqueue(500'000'000);
+  EXPECT_TRUE(ids_of(store_->ClaimMailOutbox("fifth", 200'000'000, 1000, 1000)).size() ==
+              static_cast<size_t>(kEntries - 2));
+  EXPECT_EQ(store_->GetMailOutboxEntry(future)->state, MailOutboxState::kPending);
+
+  EXPECT_EQ(store_->ClaimMailOutbox("", 1, 1, 1).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ClaimMailOutbox("x", 1, 0, 1).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ClaimMailOutbox("x", 1, 1, 0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ClaimMailOutbox("x", 1, 1, 1001).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_P(StoreContractTest, DraftsAndDecisionsOfSeveralMessages) {
   int64_t m1 = NewMessage();
   int64_t m2 = NewMessage("caf-75");
@@ -1620,6 +1704,76 @@ TEST_P(StoreContractTest, IntentModelsActivateAndRoundTripBytes) {
   EXPECT_EQ(store_->GetActiveIntentModel()->version, 2);
   StoredIntentModel empty{3, "{}", "h", "", 30, false};
   EXPECT_EQ(store_->SaveIntentModel(empty).code(), StatusCode::kInvalidArgument);
+}
+
+// Issue #6: nodes cache the routing rules by this version and poll the active model's version.
+TEST_P(StoreContractTest, RoutingAndIntentModelVersions) {
+  EXPECT_EQ(*store_->RoutingVersion(), 0);
+  EXPECT_EQ(*store_->ActiveIntentModelVersion(), 0);
+  RoutingRuleSet rules;
+  rules.services = {{"", "accueil", "", std::nullopt}};
+  rules.rules = {{"", "etranger", "bureau"}};
+  AuditEntry audit;
+  audit.action = "routing_rules_updated";
+  ASSERT_TRUE(store_->ReplaceRoutingRules(rules, audit).ok());
+  EXPECT_EQ(*store_->RoutingVersion(), 1);
+  ASSERT_TRUE(store_->ReplaceRoutingRules(rules, audit).ok());
+  EXPECT_EQ(*store_->RoutingVersion(), 2);
+  // A refused edit (here: no audit action, the transaction rolls back) leaves the version.
+  EXPECT_FALSE(store_->ReplaceRoutingRules(rules, AuditEntry{}).ok());
+  EXPECT_EQ(*store_->RoutingVersion(), 2);
+  // Other writes do not move it.
+  IntentCorrectionRecord c{0, NewMessage("caf-13"), "", "texte", "logement", "", "agent1", 5};
+  ASSERT_TRUE(store_->RecordIntentCorrection(c, "q", audit).ok());
+  EXPECT_EQ(*store_->RoutingVersion(), 2);
+
+  ASSERT_TRUE(store_->SaveIntentModel({4, "{}", "hash-4", "quatre", 10, false}).ok());
+  EXPECT_EQ(*store_->ActiveIntentModelVersion(), 4);
+  ASSERT_TRUE(store_->SaveIntentModel({9, "{}", "hash-9", "neuf", 20, false}).ok());
+  EXPECT_EQ(*store_->ActiveIntentModelVersion(), 9);
+  ASSERT_TRUE(store_->ActivateIntentModel(4).ok());
+  EXPECT_EQ(*store_->ActiveIntentModelVersion(), 4);
+}
+
+TEST_P(StoreContractTest, ImportedIntentCorrectionsAreIdempotent) {
+  const int64_t id = NewMessage("caf-13");
+  AuditEntry audit;
+  audit.action = "intent_corrected";
+  IntentCorrectionRecord linked{0, id, "", "message lié", "logement", "famille", "agent1", 5};
+  ASSERT_TRUE(store_->RecordIntentCorrection(linked, "q", audit).ok());
+  std::vector<ImportedIntentCorrection> file = {
+      {"jsonl:a", {0, 0, "", "passeport perdu", "papiers-citoyennete", "", "agent2", 7}},
+      {"jsonl:b", {0, 0, "", "loyer impayé", "logement", "famille", "inconnu", 8}},
+  };
+  auto added = store_->ImportIntentCorrections(file);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(*added, 2);
+  // Again, and with one new line: only the new line is added.
+  file.push_back({"jsonl:c", {0, 0, "", "titre de séjour", "etranger", "", "agent3", 9}});
+  EXPECT_EQ(*store_->ImportIntentCorrections(file), 1);
+  EXPECT_EQ(*store_->ImportIntentCorrections(file), 0);
+  auto list = store_->ListIntentCorrections(0, 10);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 4u);
+  EXPECT_EQ((*list)[0].message_id, id);
+  EXPECT_EQ((*list)[0].service, "caf-13");
+  EXPECT_EQ((*list)[1].message_id, 0);
+  EXPECT_EQ((*list)[1].service, "");
+  EXPECT_EQ((*list)[1].text, "passeport perdu");
+  EXPECT_EQ((*list)[1].label, "papiers-citoyennete");
+  EXPECT_EQ((*list)[1].agent, "agent2");
+  EXPECT_EQ((*list)[1].created_at_ms, 7);
+  EXPECT_EQ((*list)[2].predicted, "famille");
+  EXPECT_EQ((*list)[3].label, "etranger");
+  // A bad entry refuses the whole batch.
+  std::vector<ImportedIntentCorrection> bad = {
+      {"jsonl:d", {0, 0, "", "ok", "logement", "", "agent", 1}},
+      {"", {0, 0, "", "sans clé", "logement", "", "agent", 1}}};
+  EXPECT_EQ(store_->ImportIntentCorrections(bad).status().code(), StatusCode::kInvalidArgument);
+  bad[1] = {"jsonl:e", {0, 0, "", "", "logement", "", "agent", 1}};
+  EXPECT_EQ(store_->ImportIntentCorrections(bad).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListIntentCorrections(0, 10)->size(), 4u);
+  EXPECT_EQ(*store_->ImportIntentCorrections({}), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreContractTest,

@@ -297,6 +297,18 @@ CREATE INDEX mail_outbox_due ON mail_outbox(state, next_attempt_at, id);
 CREATE INDEX mail_outbox_message ON mail_outbox(message_id, id);
 CREATE INDEX mail_outbox_rfc ON mail_outbox(rfc_message_id);
 )sql",
+    // 8: intent corrections imported from the old corrections.jsonl files belong to no message;
+    // import_key makes the import idempotent (issue #6).
+    R"sql(
+ALTER TABLE intent_corrections ALTER COLUMN message_id DROP NOT NULL;
+ALTER TABLE intent_corrections ADD COLUMN import_key TEXT UNIQUE;
+)sql",
+    // 9: outbox claims: a sender leases the entries it sends until lease_until, so two senders
+    // never send one e-mail; a crashed sender's entries are claimed again after the lease.
+    R"sql(
+ALTER TABLE mail_outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '',
+  ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+)sql",
 });
 
 // Documents are read by pages of this many rows in ForEachDocument.
@@ -1986,6 +1998,10 @@ Status PostgresStore::ReplaceRoutingRules(const RoutingRuleSet& rules, const Aud
                   Params().Add(r.service).Add(r.intent).Add(r.queue))
               .status());
     }
+    // Nodes cache the rules by this version (routing_service.h: StoreRouter).
+    PLUME_RETURN_IF_ERROR(
+        c->Simple("INSERT INTO kb_state (key, value) VALUES ('routing', 1) "
+                  "ON CONFLICT (key) DO UPDATE SET value = kb_state.value + 1"));
     return InsertAudit(*c, audit).status();
   });
 }
@@ -2030,7 +2046,7 @@ Result<std::vector<IntentCorrectionRecord>> PostgresStore::ListIntentCorrections
   PLUME_ASSIGN_OR_RETURN(
       Rows r, c->Exec("list_intent_corrections",
                       "SELECT c.id, c.message_id, m.service, c.text, c.label, c.predicted, "
-                      "c.agent, c.created_at FROM intent_corrections c JOIN messages m ON "
+                      "c.agent, c.created_at FROM intent_corrections c LEFT JOIN messages m ON "
                       "m.id = c.message_id WHERE c.id > $1 ORDER BY c.id LIMIT $2",
                       Params().Add(after_id).Add(int64_t{limit})));
   std::vector<IntentCorrectionRecord> out;
@@ -2109,6 +2125,57 @@ Result<StoredIntentModel> PostgresStore::GetActiveIntentModel() {
   m.created_at_ms = r.Int(0, 4);
   m.active = true;
   return m;
+}
+
+Result<int64_t> PostgresStore::RoutingVersion() {
+  PLUME_ASSIGN_OR_RETURN(auto c, pool_->Acquire());
+  PLUME_ASSIGN_OR_RETURN(
+      Rows r,
+      c->Exec("routing_version", "SELECT value FROM kb_state WHERE key = 'routing'", Params()));
+  if (r.size() == 0) return int64_t{0};
+  return r.Int(0, 0);
+}
+
+Result<int64_t> PostgresStore::ActiveIntentModelVersion() {
+  PLUME_ASSIGN_OR_RETURN(auto c, pool_->Acquire());
+  PLUME_ASSIGN_OR_RETURN(Rows r,
+                         c->Exec("active_intent_model_version",
+                                 "SELECT version FROM intent_models WHERE active = 1", Params()));
+  if (r.size() == 0) return int64_t{0};
+  return r.Int(0, 0);
+}
+
+Result<int64_t> PostgresStore::ImportIntentCorrections(
+    const std::vector<ImportedIntentCorrection>& corrections) {
+  for (const ImportedIntentCorrection& i : corrections) {
+    const IntentCorrectionRecord& corr = i.correction;
+    if (i.key.empty() || corr.text.empty() || corr.label.empty() || corr.agent.empty()) {
+      return InvalidArgument("imported intent correction without key, text, label or agent");
+    }
+  }
+  PLUME_ASSIGN_OR_RETURN(auto c, pool_->Acquire());
+  int64_t added = 0;
+  Status s = InTransaction(*c, [&]() -> Status {
+    for (const ImportedIntentCorrection& i : corrections) {
+      const IntentCorrectionRecord& corr = i.correction;
+      PLUME_ASSIGN_OR_RETURN(
+          Rows r, c->Exec("import_intent_correction",
+                          "INSERT INTO intent_corrections (message_id, text, label, predicted, "
+                          "agent, created_at, import_key) VALUES (NULL,$1,$2,$3,$4,$5,$6) "
+                          "ON CONFLICT (import_key) DO NOTHING",
+                          Params()
+                              .Add(corr.text)
+                              .Add(corr.label)
+                              .Add(corr.predicted)
+                              .Add(corr.agent)
+                              .Add(corr.created_at_ms)
+                              .Add(i.key)));
+      added += r.Affected();
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return added;
 }
 
 // --- E-mail channel (issue #7)
@@ -2381,11 +2448,38 @@ Result<MailOutboxEntry> PostgresStore::GetMailOutboxEntry(int64_t id) {
   return OutboxFromRow(r, 0);
 }
 
+Result<std::vector<MailOutboxEntry>> PostgresStore::ClaimMailOutbox(const std::string& claimer,
+                                                                    int64_t now_ms,
+                                                                    int64_t lease_ms, int limit) {
+  if (claimer.empty() || lease_ms <= 0) {
+    return InvalidArgument("an outbox claim needs a claimer and a positive lease");
+  }
+  if (limit < 1 || limit > 1000) return InvalidArgument("limit must be in 1..1000");
+  PLUME_ASSIGN_OR_RETURN(auto c, pool_->Acquire());
+  // One statement: rows another sender is claiming right now are skipped, not waited for; a row
+  // claimed and committed meanwhile is re-checked against the lease condition. The outer SELECT
+  // reads the rows as before the update, whose claim columns it does not return.
+  PLUME_ASSIGN_OR_RETURN(
+      Rows r, c->Exec("claim_mail_outbox",
+                      Sql("WITH claimed AS (UPDATE mail_outbox SET claimed_by = $1, "
+                          "lease_until = $2::bigint + $3::bigint WHERE id IN (SELECT id FROM "
+                          "mail_outbox WHERE state = 'pending' AND next_attempt_at <= $2::bigint "
+                          "AND lease_until <= $2::bigint ORDER BY id LIMIT $4 "
+                          "FOR UPDATE SKIP LOCKED) RETURNING id) ",
+                          kOutboxSelect, "WHERE o.id IN (SELECT id FROM claimed) ORDER BY o.id"),
+                      Params().Add(claimer).Add(now_ms).Add(lease_ms).Add(int64_t{limit})));
+  std::vector<MailOutboxEntry> out;
+  out.reserve(static_cast<size_t>(r.size()));
+  for (int i = 0; i < r.size(); ++i) out.push_back(OutboxFromRow(r, i));
+  return out;
+}
+
 Status PostgresStore::MarkMailSent(int64_t id, int64_t now_ms) {
   PLUME_ASSIGN_OR_RETURN(auto c, pool_->Acquire());
   PLUME_ASSIGN_OR_RETURN(Rows r, c->Exec("mark_mail_sent",
                                          "UPDATE mail_outbox SET state = 'sent', sent_at = $2, "
-                                         "attempts = attempts + 1, last_error = '' WHERE id = $1",
+                                         "attempts = attempts + 1, last_error = '', "
+                                         "claimed_by = '', lease_until = 0 WHERE id = $1",
                                          Params().Add(id).Add(now_ms)));
   if (r.Affected() == 0) return NotFound("unknown outbox entry");
   return Status::Ok();
@@ -2397,8 +2491,8 @@ Status PostgresStore::MarkMailAttemptFailed(int64_t id, int attempts, int64_t ne
   PLUME_ASSIGN_OR_RETURN(
       Rows r, c->Exec("mark_mail_attempt_failed",
                       "UPDATE mail_outbox SET attempts = $2, next_attempt_at = $3, "
-                      "last_error = $4, state = CASE WHEN $5 = 1 THEN 'failed' ELSE state END "
-                      "WHERE id = $1",
+                      "last_error = $4, state = CASE WHEN $5 = 1 THEN 'failed' ELSE state END, "
+                      "claimed_by = '', lease_until = 0 WHERE id = $1",
                       Params()
                           .Add(id)
                           .Add(int64_t{attempts})

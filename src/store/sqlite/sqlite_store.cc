@@ -280,6 +280,31 @@ CREATE INDEX mail_outbox_due ON mail_outbox(state, next_attempt_at, id);
 CREATE INDEX mail_outbox_message ON mail_outbox(message_id, id);
 CREATE INDEX mail_outbox_rfc ON mail_outbox(rfc_message_id);
 )sql",
+    // 8: intent corrections imported from the old corrections.jsonl files belong to no message;
+    // import_key makes the import idempotent (issue #6). SQLite cannot drop NOT NULL: rebuilt.
+    R"sql(
+CREATE TABLE intent_corrections_v8 (
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER REFERENCES messages(id),
+  text TEXT NOT NULL CHECK (text <> ''),
+  label TEXT NOT NULL CHECK (label <> ''),
+  predicted TEXT NOT NULL,
+  agent TEXT NOT NULL CHECK (agent <> ''),
+  created_at INTEGER NOT NULL,
+  import_key TEXT UNIQUE
+);
+INSERT INTO intent_corrections_v8 (id, message_id, text, label, predicted, agent, created_at)
+  SELECT id, message_id, text, label, predicted, agent, created_at FROM intent_corrections;
+DROP TABLE intent_corrections;
+ALTER TABLE intent_corrections_v8 RENAME TO intent_corrections;
+CREATE INDEX intent_corrections_message ON intent_corrections(message_id);
+)sql",
+    // 9: outbox claims: a sender leases the entries it sends until lease_until, so two senders
+    // never send one e-mail; a crashed sender's entries are claimed again after the lease.
+    R"sql(
+ALTER TABLE mail_outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE mail_outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+)sql",
 });
 
 Status SqliteError(sqlite3* db, std::string_view what) {
@@ -1857,6 +1882,10 @@ Status SqliteStore::ReplaceRoutingRules(const RoutingRuleSet& rules, const Audit
       st.Bind(1, r.service).Bind(2, r.intent).Bind(3, r.queue);
       PLUME_RETURN_IF_ERROR(st.Run());
     }
+    // Nodes cache the rules by this version (routing_service.h: StoreRouter).
+    PLUME_RETURN_IF_ERROR(Exec(db_,
+                               "INSERT INTO kb_state (key, value) VALUES ('routing', 1) "
+                               "ON CONFLICT (key) DO UPDATE SET value = value + 1"));
     return InsertAudit(db_, audit).status();
   });
 }
@@ -1901,7 +1930,7 @@ Result<std::vector<IntentCorrectionRecord>> SqliteStore::ListIntentCorrections(i
   ReadConnection conn = AcquireReader();
   Stmt st(conn.db(), conn.statements(),
           "SELECT c.id, c.message_id, m.service, c.text, c.label, c.predicted, c.agent, "
-          "c.created_at FROM intent_corrections c JOIN messages m ON m.id = c.message_id "
+          "c.created_at FROM intent_corrections c LEFT JOIN messages m ON m.id = c.message_id "
           "WHERE c.id > ? ORDER BY c.id LIMIT ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, after_id).Bind(2, int64_t{limit});
@@ -2008,6 +2037,65 @@ Result<StoredIntentModel> SqliteStore::GetActiveIntentModel() {
   m.active = true;
   sqlite3_finalize(raw);
   return m;
+}
+
+namespace {
+
+// The single integer of a one-row query; `absent` when it returns no row.
+Result<int64_t> QueryInt(sqlite3* db, std::string_view sql, int64_t absent) {
+  Stmt st(db, sql);
+  PLUME_RETURN_IF_ERROR(st.status());
+  Status s;
+  if (!st.Step(&s)) {
+    PLUME_RETURN_IF_ERROR(s);
+    return absent;
+  }
+  return st.Int(0);
+}
+
+}  // namespace
+
+Result<int64_t> SqliteStore::RoutingVersion() {
+  ReadConnection conn = AcquireReader();
+  return QueryInt(conn.db(), "SELECT value FROM kb_state WHERE key = 'routing'", 0);
+}
+
+Result<int64_t> SqliteStore::ActiveIntentModelVersion() {
+  ReadConnection conn = AcquireReader();
+  return QueryInt(conn.db(), "SELECT version FROM intent_models WHERE active = 1", 0);
+}
+
+Result<int64_t> SqliteStore::ImportIntentCorrections(
+    const std::vector<ImportedIntentCorrection>& corrections) {
+  for (const ImportedIntentCorrection& i : corrections) {
+    const IntentCorrectionRecord& c = i.correction;
+    if (i.key.empty() || c.text.empty() || c.label.empty() || c.agent.empty()) {
+      return InvalidArgument("imported intent correction without key, text, label or agent");
+    }
+  }
+  std::lock_guard lock(mu_);
+  int64_t added = 0;
+  Status s = InTransaction(db_, [&]() -> Status {
+    for (const ImportedIntentCorrection& i : corrections) {
+      const IntentCorrectionRecord& c = i.correction;
+      Stmt st(db_,
+              "INSERT INTO intent_corrections (message_id, text, label, predicted, agent, "
+              "created_at, import_key) VALUES (NULL,?,?,?,?,?,?) "
+              "ON CONFLICT (import_key) DO NOTHING");
+      PLUME_RETURN_IF_ERROR(st.status());
+      st.Bind(1, c.text)
+          .Bind(2, c.label)
+          .Bind(3, c.predicted)
+          .Bind(4, c.agent)
+          .Bind(5, c.created_at_ms)
+          .Bind(6, i.key);
+      PLUME_RETURN_IF_ERROR(st.Run());
+      added += sqlite3_changes(db_);
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return added;
 }
 
 // --- E-mail channel (issue #7)
@@ -2274,11 +2362,48 @@ Result<MailOutboxEntry> SqliteStore::GetMailOutboxEntry(int64_t id) {
   return OutboxFromRow(st);
 }
 
+Result<std::vector<MailOutboxEntry>> SqliteStore::ClaimMailOutbox(const std::string& claimer,
+                                                                  int64_t now_ms, int64_t lease_ms,
+                                                                  int limit) {
+  if (claimer.empty() || lease_ms <= 0) {
+    return InvalidArgument("an outbox claim needs a claimer and a positive lease");
+  }
+  if (limit < 1 || limit > 1000) return InvalidArgument("limit must be in 1..1000");
+  std::lock_guard lock(mu_);
+  std::vector<MailOutboxEntry> out;
+  // BEGIN IMMEDIATE: another process's sender waits for this claim to commit.
+  Status s = InTransaction(db_, [&]() -> Status {
+    out.clear();
+    {
+      Stmt pick(db_, writer_statements_.get(),
+                std::string(kOutboxSelect) +
+                    "WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND o.lease_until <= ? "
+                    "ORDER BY o.id LIMIT ?");
+      PLUME_RETURN_IF_ERROR(pick.status());
+      pick.Bind(1, now_ms).Bind(2, now_ms).Bind(3, int64_t{limit});
+      Status step;
+      while (pick.Step(&step)) out.push_back(OutboxFromRow(pick));
+      PLUME_RETURN_IF_ERROR(step);
+    }
+    Stmt claim(db_, writer_statements_.get(),
+               "UPDATE mail_outbox SET claimed_by = ?, lease_until = ? WHERE id = ?");
+    PLUME_RETURN_IF_ERROR(claim.status());
+    for (const MailOutboxEntry& e : out) {
+      claim.Bind(1, claimer).Bind(2, now_ms + lease_ms).Bind(3, e.id);
+      PLUME_RETURN_IF_ERROR(claim.Run());
+      claim.Reset();
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 Status SqliteStore::MarkMailSent(int64_t id, int64_t now_ms) {
   std::lock_guard lock(mu_);
   Stmt st(db_, writer_statements_.get(),
           "UPDATE mail_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
-          "last_error = '' WHERE id = ?");
+          "last_error = '', claimed_by = '', lease_until = 0 WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, now_ms).Bind(2, id);
   PLUME_RETURN_IF_ERROR(st.Run());
@@ -2291,7 +2416,8 @@ Status SqliteStore::MarkMailAttemptFailed(int64_t id, int attempts, int64_t next
   std::lock_guard lock(mu_);
   Stmt st(db_, writer_statements_.get(),
           "UPDATE mail_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, "
-          "state = CASE WHEN ? = 1 THEN 'failed' ELSE state END WHERE id = ?");
+          "state = CASE WHEN ? = 1 THEN 'failed' ELSE state END, claimed_by = '', "
+          "lease_until = 0 WHERE id = ?");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, int64_t{attempts})
       .Bind(2, next_attempt_ms)

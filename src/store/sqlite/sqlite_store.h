@@ -109,6 +109,10 @@ class SqliteStore final : public Store {
   Status SaveIntentModel(const StoredIntentModel& model) override;
   Status ActivateIntentModel(int64_t version) override;
   Result<StoredIntentModel> GetActiveIntentModel() override;
+  Result<int64_t> RoutingVersion() override;
+  Result<int64_t> ActiveIntentModelVersion() override;
+  Result<int64_t> ImportIntentCorrections(
+      const std::vector<ImportedIntentCorrection>& corrections) override;
 
   Status SaveEmailEnvelope(const EmailEnvelope& envelope,
                            const std::vector<EmailAttachment>& attachments) override;
@@ -120,6 +124,8 @@ class SqliteStore final : public Store {
   Result<int64_t> EnqueueMail(const MailOutboxEntry& entry) override;
   Result<std::vector<MailOutboxEntry>> ListMailOutbox(const MailOutboxFilter& filter) override;
   Result<MailOutboxEntry> GetMailOutboxEntry(int64_t id) override;
+  Result<std::vector<MailOutboxEntry>> ClaimMailOutbox(const std::string& claimer, int64_t now_ms,
+                                                       int64_t lease_ms, int limit) override;
   Status MarkMailSent(int64_t id, int64_t now_ms) override;
   Status MarkMailAttemptFailed(int64_t id, int attempts, int64_t next_attempt_ms,
                                const std::string& error, bool give_up) override;

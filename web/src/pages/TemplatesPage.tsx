@@ -36,6 +36,7 @@ function TemplateCard({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const fieldId = `reponse-type-${template.id}`;
+  const errorId = `${fieldId}-erreur`;
 
   const review = async (action: "approve" | "reject") => {
     setBusy(true);
@@ -70,7 +71,7 @@ function TemplateCard({
         {template.document_ids.length > 0 && ` · fiches ${template.document_ids.join(", ")}`}
       </p>
       {reviewer ? (
-        <div className="fr-input-group">
+        <div className={`fr-input-group${error ? " fr-input-group--error" : ""}`}>
           <label className="fr-label" htmlFor={fieldId}>
             Texte de la réponse type
             <span className="fr-hint-text">
@@ -80,9 +81,10 @@ function TemplateCard({
           </label>
           <textarea
             id={fieldId}
-            className="fr-input"
+            className={`fr-input${error ? " fr-input--error" : ""}`}
             rows={8}
             value={body}
+            aria-describedby={error ? errorId : undefined}
             onChange={(e) => setBody(e.target.value)}
             data-testid="template-body"
           />
@@ -112,7 +114,7 @@ function TemplateCard({
           ]}
         />
       )}
-      {error && <Alert severity="error" small role="alert" description={error} />}
+      {error && <Alert id={errorId} severity="error" small role="alert" description={error} />}
     </li>
   );
 }
