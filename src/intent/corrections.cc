@@ -47,33 +47,58 @@ Status AppendCorrection(const std::filesystem::path& file, const Taxonomy& taxon
   return Status::Ok();
 }
 
+namespace {
+
+// One non-blank line of a corrections file and its JSON object.
+struct CorrectionLine {
+  std::string_view raw;  // trimmed; points into the file's text
+  json object;           // has non-empty string "text" and "label"
+};
+
+// Splits `text` (the content of `file`) into lines. Errors: kDataLoss naming the first line that
+// is not a JSON object with non-empty string "text" and "label".
+Result<std::vector<CorrectionLine>> ParseCorrectionLines(const std::filesystem::path& file,
+                                                         std::string_view text) {
+  std::vector<CorrectionLine> out;
+  size_t start = 0;
+  int line_no = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view line = util::Trim(text.substr(start, nl - start));
+    start = nl + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    json j = json::parse(line, nullptr, false);
+    auto non_empty_string = [&j](const char* key) {
+      return j.contains(key) && j[key].is_string() && !j[key].get_ref<const std::string&>().empty();
+    };
+    if (j.is_discarded() || !j.is_object() || !non_empty_string("text") ||
+        !non_empty_string("label")) {
+      return DataLoss(file.string() + ", ligne " + std::to_string(line_no) +
+                      " : correction illisible");
+    }
+    out.push_back({line, std::move(j)});
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<LabeledExample>> LoadCorrections(const std::filesystem::path& file,
                                                     const Taxonomy& taxonomy, int64_t* skipped) {
   std::vector<LabeledExample> out;
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return out;
   PLUME_ASSIGN_OR_RETURN(std::string text, util::ReadFile(file));
-  size_t start = 0;
-  int line_no = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    std::string_view line = util::Trim(std::string_view(text).substr(start, nl - start));
-    start = nl + 1;
-    ++line_no;
-    if (line.empty()) continue;
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string() ||
-        !j.contains("label") || !j["label"].is_string()) {
-      return DataLoss(file.string() + ", ligne " + std::to_string(line_no) +
-                      " : correction illisible");
-    }
-    std::string label = j["label"];
+  PLUME_ASSIGN_OR_RETURN(std::vector<CorrectionLine> lines, ParseCorrectionLines(file, text));
+  for (const CorrectionLine& line : lines) {
+    std::string label = line.object["label"];
     if (!taxonomy.Contains(label)) {
       if (skipped != nullptr) ++*skipped;
       continue;
     }
-    std::string t = j["text"];
+    std::string t = line.object["text"];
     out.push_back({t, label, "correction:" + util::ContentHash(t).substr(0, 16), "correction", ""});
   }
   return out;
@@ -106,24 +131,13 @@ Result<CorrectionsImport> ImportCorrectionsFile(Store& store, const Taxonomy& ta
   if (!std::filesystem::exists(file, ec)) return out;
   PLUME_ASSIGN_OR_RETURN(std::string text, util::ReadFile(file));
   std::vector<ImportedIntentCorrection> batch;
-  size_t start = 0;
-  int line_no = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    std::string_view line = util::Trim(std::string_view(text).substr(start, nl - start));
-    start = nl + 1;
-    ++line_no;
-    if (line.empty()) continue;
-    json j = json::parse(line, nullptr, false);
+  PLUME_ASSIGN_OR_RETURN(std::vector<CorrectionLine> lines, ParseCorrectionLines(file, text));
+  for (const CorrectionLine& line_entry : lines) {
+    const std::string_view line = line_entry.raw;
+    const json& j = line_entry.object;
     auto string_or_empty = [&j](const char* key) {
       return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
     };
-    if (j.is_discarded() || !j.is_object() || string_or_empty("text").empty() ||
-        string_or_empty("label").empty()) {
-      return DataLoss(file.string() + ", ligne " + std::to_string(line_no) +
-                      " : correction illisible");
-    }
     ++out.lines;
     ImportedIntentCorrection c;
     c.key = "jsonl:" + util::ContentHash(line);
