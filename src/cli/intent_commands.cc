@@ -386,13 +386,16 @@ int RunUse(const Context& ctx, const std::string& which) {
 int RunCorrect(const Context& ctx, const IntentArgs& args) {
   auto taxonomy = LoadTaxonomy(ctx);
   if (!taxonomy.ok()) return ReportFailure(taxonomy.status());
-  intent::ModelRegistry registry(IntentRoot(ctx));
+  auto store = OpenConfiguredStore(ctx);
+  if (!store.ok()) return ReportFailure(store.status());
   SystemClock clock;
-  Status s = intent::AppendCorrection(
-      registry.CorrectionsPath(), *taxonomy,
-      {ReadTextArg(args.text), args.label, args.predicted, args.agent, 0}, clock);
-  if (!s.ok()) return ReportFailure(s);
-  fmt::print("Correction enregistrée ; elle servira au prochain « plume intent train ».\n");
+  auto added = intent::RecordCorrection(
+      **store, *taxonomy, {ReadTextArg(args.text), args.label, args.predicted, args.agent, 0},
+      clock);
+  if (!added.ok()) return ReportFailure(added.status());
+  fmt::print(
+      "Correction enregistrée dans la base ; elle servira au prochain « plume intent "
+      "train ».\n");
   return 0;
 }
 

@@ -1,7 +1,5 @@
 #include "intent/corrections.h"
 
-#include <cstdio>
-#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "plume/intent.h"
@@ -13,8 +11,8 @@ namespace plume::intent {
 
 using json = nlohmann::json;
 
-Status AppendCorrection(const std::filesystem::path& file, const Taxonomy& taxonomy,
-                        IntentCorrection c, const Clock& clock) {
+Result<bool> RecordCorrection(Store& store, const Taxonomy& taxonomy, IntentCorrection c,
+                              const Clock& clock) {
   if (c.text.empty() || c.text.size() > kMaxIntentTextBytes || !util::IsValidUtf8(c.text)) {
     return InvalidArgument("texte de correction vide, trop long ou pas en UTF-8 valide");
   }
@@ -27,24 +25,20 @@ Status AppendCorrection(const std::filesystem::path& file, const Taxonomy& taxon
   if (!util::IsValidUtf8(c.agent) || !util::IsValidUtf8(c.predicted)) {
     return InvalidArgument("agent ou intention prédite pas en UTF-8 valide");
   }
+  if (c.agent.empty()) c.agent = "inconnu";
   c.at_ms = clock.NowMillis();
-  std::string line = json{{"text", c.text},
-                          {"label", c.label},
-                          {"predicted", c.predicted},
-                          {"agent", c.agent},
-                          {"at_ms", c.at_ms}}
-                         .dump() +
-                     "\n";
-  static std::mutex mu;
-  std::lock_guard<std::mutex> lock(mu);
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  std::FILE* f = std::fopen(file.c_str(), "ab");
-  if (f == nullptr) return Unavailable("cannot open " + file.string());
-  bool ok = std::fwrite(line.data(), 1, line.size(), f) == line.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok) return Unavailable("cannot write " + file.string());
-  return Status::Ok();
+  ImportedIntentCorrection record;
+  record.key =
+      "cli:" + util::ContentHash(json{
+                   {"text", c.text}, {"label", c.label}, {"agent", c.agent}, {"at_ms", c.at_ms}}
+                                     .dump());
+  record.correction.text = std::move(c.text);
+  record.correction.label = std::move(c.label);
+  record.correction.predicted = std::move(c.predicted);
+  record.correction.agent = std::move(c.agent);
+  record.correction.created_at_ms = c.at_ms;
+  PLUME_ASSIGN_OR_RETURN(int64_t added, store.ImportIntentCorrections({record}));
+  return added > 0;
 }
 
 namespace {

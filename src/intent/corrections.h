@@ -1,12 +1,13 @@
 // Agents' corrections of predicted intents, kept as future training examples.
 //
-// Two sources, both used only by an explicit `plume intent train` (never a silent retrain):
-// the Store's intent_corrections (made by agents on the message page, see routing_service.h) and
-// <data_dir>/intent/corrections.jsonl, one JSON object per line (`plume intent correct`). The
-// text should already be pseudonymised by the caller (it comes from a citizen's message).
+// They live in the Store's intent_corrections (made by agents on the message page, see
+// routing_service.h, or by `plume intent correct`) and are used only by an explicit
+// `plume intent train` (never a silent retrain). Older installations kept them in
+// <data_dir>/intent/corrections.jsonl, one JSON object per line: ImportCorrectionsFile moves such
+// a file into the store once. The text should already be pseudonymised by the caller (it comes
+// from a citizen's message).
 //
-// Thread-safety: AppendCorrection() calls of one process are serialised by an internal mutex;
-// concurrent writers of the JSONL file in separate processes are not supported.
+// Thread-safety: the functions share no state; the store serialises its writes.
 #pragma once
 
 #include <cstdint>
@@ -30,10 +31,12 @@ struct IntentCorrection {
   int64_t at_ms = 0;
 };
 
-// Errors: kInvalidArgument for an empty/non-UTF-8/oversized text or a label not in the taxonomy;
-// kUnavailable on I/O.
-Status AppendCorrection(const std::filesystem::path& file, const Taxonomy& taxonomy,
-                        IntentCorrection correction, const Clock& clock);
+// Records a correction that belongs to no message (`plume intent correct`) in the store, dated by
+// `clock`. Returns false when the same text, label, agent and time were already recorded.
+// Errors: kInvalidArgument for an empty, non-UTF-8 or oversized text, a text without words or a
+// label not in the taxonomy; those of the store.
+Result<bool> RecordCorrection(Store& store, const Taxonomy& taxonomy, IntentCorrection correction,
+                              const Clock& clock);
 
 // Corrections as training examples (origin "correction", group "correction:<hash of text>").
 // A missing file is an empty list. Lines whose label left the taxonomy are skipped and counted in

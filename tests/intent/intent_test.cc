@@ -13,6 +13,7 @@
 #include "intent/model_registry.h"
 #include "intent/taxonomy.h"
 #include "plume/clock.h"
+#include "store/sqlite/sqlite_store.h"
 #include "testing/kb_fixture.h"
 #include "testing/test_util.h"
 #include "util/files.h"
@@ -323,19 +324,50 @@ TEST_F(FastTextTest, RegistryVersionsPinsAndChecksHashes) {
   EXPECT_EQ(registry.List().status().code(), StatusCode::kDataLoss);
 }
 
-TEST(CorrectionsTest, AppendLoadAndValidate) {
+TEST(CorrectionsTest, RecordedInTheStoreAndValidated) {
   TempDir dir;
   Taxonomy t = RealTaxonomy();
   FakeClock clock(1'000);
+  auto store = SqliteStore::Open((dir.path() / "plume.db").string());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto added = RecordCorrection(
+      **store, t, {"Ma carte grise n'arrive pas", "transports", "logement", "agent1", 0}, clock);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_TRUE(*added);
+  // The same correction at the same time is one example, not two.
+  EXPECT_FALSE(*RecordCorrection(
+      **store, t, {"Ma carte grise n'arrive pas", "transports", "logement", "agent1", 0}, clock));
+  EXPECT_EQ(RecordCorrection(**store, t, {"texte", "inconnue", "", "a", 0}, clock).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      RecordCorrection(**store, t, {"\xff\xfe", "transports", "", "a", 0}, clock).status().code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(RecordCorrection(**store, t, {"", "transports", "", "a", 0}, clock).status().code(),
+            StatusCode::kInvalidArgument);
+  auto listed = (*store)->ListIntentCorrections(0, 10);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].message_id, 0);
+  EXPECT_EQ((*listed)[0].label, "transports");
+  EXPECT_EQ((*listed)[0].predicted, "logement");
+  EXPECT_EQ((*listed)[0].agent, "agent1");
+  EXPECT_EQ((*listed)[0].created_at_ms, 1'000);
+  int64_t skipped = 0;
+  auto examples = LoadStoreCorrections(**store, t, &skipped);
+  ASSERT_TRUE(examples.ok());
+  ASSERT_EQ(examples->size(), 1u);
+  EXPECT_EQ((*examples)[0].origin, "correction");
+}
+
+// Files written by `plume intent correct` before corrections moved into the store.
+TEST(CorrectionsTest, LegacyFileLoadAndValidate) {
+  TempDir dir;
+  Taxonomy t = RealTaxonomy();
   auto file = dir.path() / "intent" / "corrections.jsonl";
-  ASSERT_TRUE(
-      AppendCorrection(
-          file, t, {"Ma carte grise n'arrive pas", "transports", "logement", "agent1", 0}, clock)
-          .ok());
-  EXPECT_EQ(AppendCorrection(file, t, {"texte", "inconnue", "", "a", 0}, clock).code(),
-            StatusCode::kInvalidArgument);
-  EXPECT_EQ(AppendCorrection(file, t, {"\xff\xfe", "transports", "", "a", 0}, clock).code(),
-            StatusCode::kInvalidArgument);
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream(file) << R"({"text":"Ma carte grise n'arrive pas","label":"transports",)"
+                      << R"("predicted":"logement","agent":"agent1","at_ms":1000})"
+                      << "\n";
   int64_t skipped = 0;
   auto loaded = LoadCorrections(file, t, &skipped);
   ASSERT_TRUE(loaded.ok());
