@@ -1,10 +1,8 @@
 #include "intent/fasttext_classifier.h"
 
 #include <fasttext/fasttext.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +12,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "ml/fasttext_training.h"
 #include "util/files.h"
 #include "util/hash.h"
 #include "util/text.h"
@@ -24,11 +23,6 @@ namespace {
 constexpr std::string_view kLabelPrefix = "__label__";
 constexpr int32_t kFastTextMagic = 793712314;  // FASTTEXT_FILEFORMAT_MAGIC_INT32 (0.9.x)
 constexpr int32_t kFastTextVersion = 12;       // FASTTEXT_VERSION (0.9.x)
-
-std::string UniqueSuffix() {
-  static std::atomic<uint64_t> counter{0};
-  return "." + std::to_string(::getpid()) + "." + std::to_string(counter++) + ".tmp";
-}
 
 }  // namespace
 
@@ -62,44 +56,17 @@ Status TrainFastText(const std::vector<LabeledExample>& examples, const FastText
   if (labels.size() < 2) {
     return InvalidArgument("il faut au moins deux intentions différentes pour entraîner");
   }
-  std::filesystem::path input = model_file;
-  input += ".train" + UniqueSuffix();
-  PLUME_RETURN_IF_ERROR(util::WriteFileAtomic(input, data));
-  std::filesystem::path tmp_model = model_file;
-  tmp_model += UniqueSuffix();
-
-  fasttext::Args args;
-  args.input = input.string();
-  args.model = fasttext::model_name::sup;
-  args.loss = fasttext::loss_name::softmax;
-  args.dim = params.dim;
-  args.epoch = params.epoch;
-  args.lr = params.lr;
-  args.wordNgrams = params.word_ngrams;
-  args.minn = params.minn;
-  args.maxn = params.maxn;
-  args.minCount = params.min_count;
-  args.bucket = params.bucket;
-  args.seed = params.seed;
-  args.thread = 1;
-  args.verbose = 0;
-  args.saveOutput = false;
-  Status status;
-  try {
-    fasttext::FastText ft;
-    ft.train(args);
-    ft.saveModel(tmp_model.string());
-  } catch (const std::exception& e) {
-    status = Internal(std::string("fastText : échec de l'entraînement : ") + e.what());
-  }
-  std::error_code ec;
-  std::filesystem::remove(input, ec);
-  if (status.ok()) {
-    std::filesystem::rename(tmp_model, model_file, ec);
-    if (ec) status = Unavailable("cannot write " + model_file.string() + ": " + ec.message());
-  }
-  if (!status.ok()) std::filesystem::remove(tmp_model, ec);
-  return status;
+  ml::SupervisedParams sp;
+  sp.dim = params.dim;
+  sp.epoch = params.epoch;
+  sp.lr = params.lr;
+  sp.word_ngrams = params.word_ngrams;
+  sp.minn = params.minn;
+  sp.maxn = params.maxn;
+  sp.min_count = params.min_count;
+  sp.bucket = params.bucket;
+  sp.seed = params.seed;
+  return ml::TrainSupervised(data, sp, model_file);
 }
 
 FastTextClassifier::FastTextClassifier(std::unique_ptr<Impl> impl, double threshold,

@@ -1,16 +1,15 @@
 #include "privacy/name_model.h"
 
 #include <fasttext/fasttext.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <exception>
 #include <sstream>
 #include <system_error>
 
+#include "ml/fasttext_training.h"
 #include "privacy/evaluation.h"
 #include "privacy/name_detector.h"
 #include "util/files.h"
@@ -22,16 +21,6 @@ constexpr int32_t kFastTextMagic = 793712314;  // FASTTEXT_FILEFORMAT_MAGIC_INT3
 constexpr int32_t kFastTextVersion = 12;       // FASTTEXT_VERSION (0.9.x)
 constexpr std::string_view kNameLabel = "__label__name";
 constexpr std::string_view kOtherLabel = "__label__other";
-
-std::string UniqueSuffix() {
-  static std::atomic<uint64_t> counter{0};
-  std::string suffix = ".";
-  suffix += std::to_string(::getpid());
-  suffix += '.';
-  suffix += std::to_string(counter++);
-  suffix += ".tmp";
-  return suffix;
-}
 
 }  // namespace
 
@@ -170,45 +159,13 @@ Status TrainNameModel(const std::filesystem::path& resource_dir,
   if (data.find(kNameLabel) == std::string::npos || data.find(kOtherLabel) == std::string::npos) {
     return InvalidArgument("name model training needs examples of names and of other words");
   }
-  std::error_code ec;
-  if (model_file.has_parent_path())
-    std::filesystem::create_directories(model_file.parent_path(), ec);
-  std::filesystem::path input = model_file;
-  input += ".train" + UniqueSuffix();
-  PLUME_RETURN_IF_ERROR(util::WriteFileAtomic(input, data));
-  std::filesystem::path tmp_model = model_file;
-  tmp_model += UniqueSuffix();
-  fasttext::Args args;
-  args.input = input.string();
-  args.model = fasttext::model_name::sup;
-  args.loss = fasttext::loss_name::softmax;
-  args.dim = params.dim;
-  args.epoch = params.epoch;
-  args.lr = params.lr;
-  args.wordNgrams = 1;
-  args.minn = 0;
-  args.maxn = 0;
-  args.minCount = params.min_count;
-  args.bucket = 0;
-  args.seed = params.seed;
-  args.thread = 1;
-  args.verbose = 0;
-  args.saveOutput = false;
-  Status status;
-  try {
-    fasttext::FastText ft;
-    ft.train(args);
-    ft.saveModel(tmp_model.string());
-  } catch (const std::exception& e) {
-    status = Internal(std::string("fastText name model training failed: ") + e.what());
-  }
-  std::filesystem::remove(input, ec);
-  if (status.ok()) {
-    std::filesystem::rename(tmp_model, model_file, ec);
-    if (ec) status = Unavailable("cannot write " + model_file.string() + ": " + ec.message());
-  }
-  if (!status.ok()) std::filesystem::remove(tmp_model, ec);
-  return status;
+  ml::SupervisedParams sp;
+  sp.dim = params.dim;
+  sp.epoch = params.epoch;
+  sp.lr = params.lr;
+  sp.min_count = params.min_count;
+  sp.seed = params.seed;
+  return ml::TrainSupervised(data, sp, model_file);
 }
 
 }  // namespace plume::privacy
