@@ -1172,37 +1172,39 @@ std::string IdsAsArray(const std::vector<int64_t>& ids) {
 
 }  // namespace
 
-Result<std::vector<Draft>> PostgresStore::ListDraftsOfMessages(const std::vector<int64_t>& ids) {
+template <typename T, typename FromRow>
+Result<std::vector<T>> PostgresStore::ListOfMessages(const char* statement, std::string_view table,
+                                                     std::string_view columns,
+                                                     const std::vector<int64_t>& ids,
+                                                     FromRow from_row) {
   if (ids.size() > 1000) return InvalidArgument("at most 1000 message ids");
-  std::vector<Draft> out;
+  std::vector<T> out;
   if (ids.empty()) return out;
   PLUME_ASSIGN_OR_RETURN(auto c, pool_->Acquire());
-  PLUME_ASSIGN_OR_RETURN(Rows r, c->Exec("list_drafts_of_messages",
-                                         Sql("SELECT ", kDraftColumns,
-                                             " FROM drafts WHERE message_id = ANY($1::bigint[]) "
-                                             "ORDER BY message_id, id"),
-                                         Params().Add(IdsAsArray(ids))));
+  PLUME_ASSIGN_OR_RETURN(
+      Rows r, c->Exec(statement,
+                      Sql("SELECT ", columns,
+                          " FROM " + std::string(table) +
+                              " WHERE message_id = ANY($1::bigint[]) ORDER BY message_id, id"),
+                      Params().Add(IdsAsArray(ids))));
+  out.reserve(static_cast<size_t>(r.size()));
   for (int i = 0; i < r.size(); ++i) {
-    PLUME_ASSIGN_OR_RETURN(Draft d, DraftFromRow(r, i));
-    out.push_back(std::move(d));
+    PLUME_ASSIGN_OR_RETURN(T row, from_row(r, i));
+    out.push_back(std::move(row));
   }
   return out;
 }
 
+Result<std::vector<Draft>> PostgresStore::ListDraftsOfMessages(const std::vector<int64_t>& ids) {
+  return ListOfMessages<Draft>("list_drafts_of_messages", "drafts", kDraftColumns, ids,
+                               DraftFromRow);
+}
+
 Result<std::vector<Decision>> PostgresStore::ListDecisionsOfMessages(
     const std::vector<int64_t>& ids) {
-  if (ids.size() > 1000) return InvalidArgument("at most 1000 message ids");
-  std::vector<Decision> out;
-  if (ids.empty()) return out;
-  PLUME_ASSIGN_OR_RETURN(auto c, pool_->Acquire());
-  PLUME_ASSIGN_OR_RETURN(Rows r, c->Exec("list_decisions_of_messages",
-                                         Sql("SELECT ", kDecisionColumns,
-                                             " FROM decisions WHERE message_id = ANY($1::bigint[]) "
-                                             "ORDER BY message_id, id"),
-                                         Params().Add(IdsAsArray(ids))));
-  out.reserve(static_cast<size_t>(r.size()));
-  for (int i = 0; i < r.size(); ++i) out.push_back(DecisionFromRow(r, i));
-  return out;
+  return ListOfMessages<Decision>(
+      "list_decisions_of_messages", "decisions", kDecisionColumns, ids,
+      [](const Rows& r, int i) -> Result<Decision> { return DecisionFromRow(r, i); });
 }
 
 Result<std::vector<Draft>> PostgresStore::ListDrafts(int64_t message_id) {

@@ -20,6 +20,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "plume/store.h"
 
@@ -141,6 +143,13 @@ class PostgresStore final : public Store {
   class Pool;
   class Listener;
   explicit PostgresStore(std::unique_ptr<Pool> pool);
+  // The rows of `table` whose message_id is in `ids` (at most 1000), by message then id, each
+  // made by `from_row` (rows, index -> Result<T>); `statement` names the prepared statement.
+  // Defined in the .cc, its only user.
+  template <typename T, typename FromRow>
+  Result<std::vector<T>> ListOfMessages(const char* statement, std::string_view table,
+                                        std::string_view columns, const std::vector<int64_t>& ids,
+                                        FromRow from_row);
   Status Migrate();
 
   std::unique_ptr<Pool> pool_;

@@ -1009,42 +1009,37 @@ std::string IdsAsJson(const std::vector<int64_t>& ids) {
 
 }  // namespace
 
-Result<std::vector<Draft>> SqliteStore::ListDraftsOfMessages(const std::vector<int64_t>& ids) {
+template <typename T, typename FromRow>
+Result<std::vector<T>> SqliteStore::ListOfMessages(std::string_view table, std::string_view columns,
+                                                   const std::vector<int64_t>& ids,
+                                                   FromRow from_row) {
   if (ids.size() > 1000) return InvalidArgument("at most 1000 message ids");
-  std::vector<Draft> out;
+  std::vector<T> out;
   if (ids.empty()) return out;
   ReadConnection conn = AcquireReader();
   Stmt st(conn.db(), conn.statements(),
-          "SELECT " + std::string(kDraftColumns) +
-              " FROM drafts WHERE message_id IN (SELECT value FROM json_each(?)) "
-              "ORDER BY message_id, id");
+          "SELECT " + std::string(columns) + " FROM " + std::string(table) +
+              " WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, id");
   PLUME_RETURN_IF_ERROR(st.status());
   st.Bind(1, IdsAsJson(ids));
   Status s;
   while (st.Step(&s)) {
-    PLUME_ASSIGN_OR_RETURN(Draft d, DraftFromRow(st));
-    out.push_back(std::move(d));
+    PLUME_ASSIGN_OR_RETURN(T row, from_row(st));
+    out.push_back(std::move(row));
   }
   if (!s.ok()) return s;
   return out;
 }
 
+Result<std::vector<Draft>> SqliteStore::ListDraftsOfMessages(const std::vector<int64_t>& ids) {
+  return ListOfMessages<Draft>("drafts", kDraftColumns, ids, DraftFromRow);
+}
+
 Result<std::vector<Decision>> SqliteStore::ListDecisionsOfMessages(
     const std::vector<int64_t>& ids) {
-  if (ids.size() > 1000) return InvalidArgument("at most 1000 message ids");
-  std::vector<Decision> out;
-  if (ids.empty()) return out;
-  ReadConnection conn = AcquireReader();
-  Stmt st(conn.db(), conn.statements(),
-          "SELECT " + std::string(kDecisionColumns) +
-              " FROM decisions WHERE message_id IN (SELECT value FROM json_each(?)) "
-              "ORDER BY message_id, id");
-  PLUME_RETURN_IF_ERROR(st.status());
-  st.Bind(1, IdsAsJson(ids));
-  Status s;
-  while (st.Step(&s)) out.push_back(DecisionFromRow(st));
-  if (!s.ok()) return s;
-  return out;
+  return ListOfMessages<Decision>(
+      "decisions", kDecisionColumns, ids,
+      [](const Stmt& st) -> Result<Decision> { return DecisionFromRow(st); });
 }
 
 Result<std::vector<Draft>> SqliteStore::ListDrafts(int64_t message_id) {

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "plume/store.h"
@@ -160,6 +161,11 @@ class SqliteStore final : public Store {
 
   explicit SqliteStore(sqlite3* db);
   ReadConnection AcquireReader();
+  // The rows of `table` whose message_id is in `ids` (at most 1000), by message then id, each
+  // made by `from_row` (a Stmt on the row -> Result<T>). Defined in the .cc, its only user.
+  template <typename T, typename FromRow>
+  Result<std::vector<T>> ListOfMessages(std::string_view table, std::string_view columns,
+                                        const std::vector<int64_t>& ids, FromRow from_row);
   Status Migrate();
   Status BumpKnowledgeVersionLocked();
   void NotifyKnowledgeChanged();
