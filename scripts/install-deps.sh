@@ -10,7 +10,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3 ca-certificates
   libsqlite3-dev sqlite3 libxapian-dev libre2-dev libsodium-dev libcurl4-openssl-dev libssl-dev
   libpq-dev postgresql-15 nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libargon2-dev
+  libcpp-httplib-dev rapidjson-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libargon2-dev
   libgmime-3.0-dev dovecot-imapd postfix
   libfasttext-dev libtomlplusplus-dev libkainjow-mustache-dev
   chromium

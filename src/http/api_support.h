@@ -79,10 +79,16 @@ std::optional<PageRequest> ParsePageRequest(const httplib::Request& req, httplib
 // For rows fetched with limit + 1 (the extra row tells whether a next page exists): keeps the
 // first `limit` rows and returns the id to pass as after_id for the next page, or null.
 template <typename Row>
-json TakePage(std::vector<Row>* rows, int limit) {
-  if (rows->size() <= static_cast<size_t>(limit)) return nullptr;
+std::optional<int64_t> TakePageId(std::vector<Row>* rows, int limit) {
+  if (rows->size() <= static_cast<size_t>(limit)) return std::nullopt;
   rows->resize(static_cast<size_t>(limit));
   return rows->back().id;
+}
+// Same, as JSON (null when there is no next page).
+template <typename Row>
+json TakePage(std::vector<Row>* rows, int limit) {
+  auto id = TakePageId(rows, limit);
+  return id ? json(*id) : json(nullptr);
 }
 
 // Sends 400 and returns false when `value` exceeds kMaxShortField bytes.

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "auth/tokens.h"
+#include "http/json_stream.h"
 #include "http/openapi.h"
 #include "http/server_impl.h"
 #include "http/text_metrics.h"
@@ -376,13 +377,9 @@ void Server::Impl::HandleListMessages(const httplib::Request& req, httplib::Resp
   if (!messages.ok()) return SendStoreError(res, messages.status());
   auto counts = store.CountMessagesByStatus(service);
   if (!counts.ok()) return SendStoreError(res, counts.status());
-  json next = TakePage(&*messages, wanted);
-  json list = json::array();
-  for (const auto& m : *messages) list.push_back(MessageJson(m));
-  SendJson(res, 200,
-           {{"messages", std::move(list)},
-            {"next_after_id", std::move(next)},
-            {"counts", CountsJson(*counts)}});
+  const auto next = TakePageId(&*messages, wanted);
+  res.status = 200;
+  res.set_content(MessageListBody(*messages, next, *counts), "application/json; charset=utf-8");
 }
 
 void Server::Impl::HandleCreateMessage(const httplib::Request& req, httplib::Response& res) {

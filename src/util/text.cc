@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace plume::util {
@@ -87,6 +88,14 @@ void AppendUtf8(std::string* out, char32_t cp) {
 bool IsValidUtf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
+    // ASCII runs 8 bytes at a time: most text, and the inbox list checks every field it writes.
+    uint64_t chunk = 0;
+    while (i + sizeof(chunk) <= text.size()) {
+      std::memcpy(&chunk, text.data() + i, sizeof(chunk));
+      if ((chunk & 0x8080808080808080ULL) != 0) break;
+      i += sizeof(chunk);
+    }
+    if (i == text.size()) break;
     char32_t cp = 0;
     size_t len = DecodeUtf8(text, i, &cp);
     if (len == 0) return false;

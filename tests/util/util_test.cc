@@ -47,6 +47,16 @@ TEST(TextTest, Utf8Validation) {
   EXPECT_FALSE(util::IsValidUtf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
 }
 
+TEST(TextTest, Utf8ValidationAtEveryOffsetOfLongAsciiRuns) {
+  // ASCII is skipped 8 bytes at a time: a bad or good sequence must be seen wherever it falls.
+  for (size_t at = 0; at <= 24; ++at) {
+    std::string text(24, 'a');
+    EXPECT_TRUE(util::IsValidUtf8(std::string(text).insert(at, "\xc3\xa9"))) << at;
+    EXPECT_FALSE(util::IsValidUtf8(std::string(text).insert(at, "\xff"))) << at;
+    EXPECT_FALSE(util::IsValidUtf8(std::string(text).insert(at, "\xc3"))) << at;
+  }
+}
+
 TEST(TextTest, NormalizeSpace) {
   EXPECT_EQ(util::NormalizeSpace("  a \t\n b\xc2\xa0:\xe2\x80\xaf c  "), "a b : c");
   EXPECT_EQ(util::NormalizeSpace(""), "");
