@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HTTP API throughput on loopback: seeds a store with 100k messages (3 services), creates an API
-# token, starts `plume serve` and runs wrk against GET /api/messages and GET /api/messages/{id}
-# with a bearer token. With a second binary (an older build), each route is measured on both, one
+# token, starts `plume serve` and runs wrk against GET /api/messages (full, and the inbox's
+# view=summary) and GET /api/messages/{id} with a bearer token. With a second binary (an older build), each route is measured on both, one
 # after the other on the same store, and the figures are given as ratios new/old.
 #
 # Usage: bench/http/run.sh [PLUME_BINARY [BASELINE_BINARY]]
@@ -86,6 +86,7 @@ run() {
 BINARIES=("$PLUME")
 if [ -n "$BASELINE" ]; then BINARIES=("$BASELINE" "$PLUME"); fi
 for route in "health /api/health" "list /api/messages?limit=50" \
+             "list_summary /api/messages?view=summary&limit=50" \
              "list_status /api/messages?status=answered&limit=50" "get /api/messages/$ID"; do
   read -r label path <<<"$route"
   for bin in "${BINARIES[@]}"; do

@@ -39,12 +39,13 @@ void Field(Writer& w, std::string_view key, std::string_view value) {
   String(w, value);
 }
 
-void WriteMessage(Writer& w, const Message& m) {
+void WriteMessage(Writer& w, const Message& m, ListView view) {
   // Keys in std::map order, as nlohmann's object sorts them.
   w.StartObject();
   Field(w, "assigned_agent", m.assigned_agent);
-  Field(w, "body", m.body);
+  if (view == ListView::kFull) Field(w, "body", m.body);
   Field(w, "channel", ToString(m.channel));
+  if (view == ListView::kSummary) Field(w, "excerpt", util::Excerpt(m.body, kExcerptChars));
   Key(w, "id");
   w.Int64(m.id);
   Field(w, "intent", m.intent);
@@ -61,12 +62,13 @@ void WriteMessage(Writer& w, const Message& m) {
 }  // namespace
 
 std::string MessageListBody(const std::vector<Message>& messages,
-                            std::optional<int64_t> next_after_id, const MessageCounts& counts) {
+                            std::optional<int64_t> next_after_id, const MessageCounts& counts,
+                            ListView view) {
   size_t estimate = 128;
   for (const auto& m : messages) {
-    estimate += 256 + m.body.size() + m.subject.size() + m.sender_name.size() +
-                m.sender_email.size() + m.intent.size() + m.queue.size() + m.service.size() +
-                m.assigned_agent.size();
+    estimate += 256 + (view == ListView::kFull ? m.body.size() : 4 * kExcerptChars) +
+                m.subject.size() + m.sender_name.size() + m.sender_email.size() + m.intent.size() +
+                m.queue.size() + m.service.size() + m.assigned_agent.size();
   }
   rapidjson::StringBuffer buffer;
   buffer.Reserve(estimate);
@@ -85,7 +87,7 @@ std::string MessageListBody(const std::vector<Message>& messages,
   w.EndObject();
   Key(w, "messages");
   w.StartArray();
-  for (const auto& m : messages) WriteMessage(w, m);
+  for (const auto& m : messages) WriteMessage(w, m, view);
   w.EndArray();
   Key(w, "next_after_id");
   if (next_after_id) {

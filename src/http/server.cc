@@ -368,6 +368,15 @@ void Server::Impl::HandleListMessages(const httplib::Request& req, httplib::Resp
     }
     (std::string_view(key) == "from" ? f.received_from_ms : f.received_to_ms) = *t;
   }
+  ListView view = ListView::kFull;
+  if (req.has_param("view")) {
+    const std::string v = req.get_param_value("view");
+    if (v == "summary") {
+      view = ListView::kSummary;
+    } else if (v != "full") {
+      return SendError(res, BadArgument("Vue inconnue (full, summary)."));
+    }
+  }
   auto page = ParsePageRequest(req, res);
   if (!page) return;
   f.after_id = page->after_id;
@@ -379,7 +388,8 @@ void Server::Impl::HandleListMessages(const httplib::Request& req, httplib::Resp
   if (!counts.ok()) return SendStoreError(res, counts.status());
   const auto next = TakePageId(&*messages, wanted);
   res.status = 200;
-  res.set_content(MessageListBody(*messages, next, *counts), "application/json; charset=utf-8");
+  res.set_content(MessageListBody(*messages, next, *counts, view),
+                  "application/json; charset=utf-8");
 }
 
 void Server::Impl::HandleCreateMessage(const httplib::Request& req, httplib::Response& res) {

@@ -198,6 +198,36 @@ int64_t EditDistance(std::string_view a, std::string_view b) {
   return row[y.size()];
 }
 
+std::string Excerpt(std::string_view text, size_t max_chars) {
+  std::string out;
+  size_t chars = 0;
+  bool pending_space = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    size_t len = DecodeUtf8(text, i, &cp);
+    if (len == 0) {
+      cp = 0xFFFD;
+      len = 1;
+    }
+    i += len;
+    if (IsSpace(cp)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    const size_t needed = (pending_space ? 1 : 0) + 1;
+    if (chars + needed > max_chars) {
+      out += "\u2026";  // …
+      return out;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    AppendUtf8(&out, cp);
+    chars += needed;
+  }
+  return out;
+}
+
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
   size_t end = max_bytes;

@@ -35,6 +35,11 @@ std::u32string DecodeCodePoints(std::string_view text);
 // O(n·m) time and O(min(n, m)) memory.
 int64_t EditDistance(std::string_view a, std::string_view b);
 
+// The start of `text` for a list view: white space collapsed as NormalizeSpace does, at most
+// `max_chars` code points, then "…" when something was cut. Invalid bytes become U+FFFD, so the
+// result is always valid UTF-8. Reads only as far as it writes.
+std::string Excerpt(std::string_view text, size_t max_chars);
+
 // Returns at most `max_bytes` bytes of `text`, cut at a code point boundary.
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
 

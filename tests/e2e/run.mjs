@@ -381,6 +381,14 @@ async function scenario(base, call, tmp) {
     `boîte de réception : ${seeded.length} messages`,
     `${rows} lignes`,
   );
+  // The inbox lists summaries: the start of each message, white space collapsed (the seeded
+  // bodies are under the 160-character cut, tested in util_test and http_test).
+  const excerpts = await page.locator("table tbody .plume-excerpt").allTextContents();
+  check(
+    seeded.every((m) => excerpts.includes(m.body.replace(/\s+/g, " ").trim())),
+    "boîte de réception : début de chaque message sous son objet",
+    JSON.stringify(excerpts),
+  );
   const newTag = await page
     .locator('[data-testid="status-counts"] [data-status="new"]')
     .textContent();

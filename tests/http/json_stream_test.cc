@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "http/api_support.h"
+#include "util/text.h"
 
 namespace plume::http {
 namespace {
@@ -54,9 +55,10 @@ TEST(JsonStreamTest, OrdinaryPageIsByteIdenticalToNlohmann) {
   page.push_back(Sample(9'007'199'254'740'993, ""));
   page.back().status = MessageStatus::kNew;
   page.back().channel = Channel::kWebForm;
-  EXPECT_EQ(MessageListBody(page, 42, Counts()), NlohmannBody(page, 42, Counts()));
-  EXPECT_EQ(MessageListBody(page, std::nullopt, Counts()), NlohmannBody(page, nullptr, Counts()));
-  EXPECT_EQ(MessageListBody({}, std::nullopt, MessageCounts{}),
+  EXPECT_EQ(MessageListBody(page, 42, Counts(), ListView::kFull), NlohmannBody(page, 42, Counts()));
+  EXPECT_EQ(MessageListBody(page, std::nullopt, Counts(), ListView::kFull),
+            NlohmannBody(page, nullptr, Counts()));
+  EXPECT_EQ(MessageListBody({}, std::nullopt, MessageCounts{}, ListView::kFull),
             NlohmannBody({}, nullptr, MessageCounts{}));
 }
 
@@ -67,11 +69,32 @@ TEST(JsonStreamTest, ControlCharactersAndInvalidUtf8GiveTheSameValue) {
   page.push_back(Sample(2, "coupé \xc3 puis \xff\xfe et surrogate \xed\xa0\x80 fin"));
   page.back().sender_name = "Jos\xe9";  // Latin-1 that slipped through an import
   page.back().subject = std::string(300, 'a') + "\x80";
-  const std::string streamed = MessageListBody(page, 2, Counts());
+  const std::string streamed = MessageListBody(page, 2, Counts(), ListView::kFull);
   const json parsed = json::parse(streamed);  // throws (fails the test) on invalid JSON
   EXPECT_EQ(parsed, json::parse(NlohmannBody(page, 2, Counts())));
   EXPECT_EQ(parsed["messages"][1]["sender_name"], "Jos\xef\xbf\xbd");  // U+FFFD
   EXPECT_EQ(parsed["messages"][0]["body"], std::string(kControls, sizeof(kControls) - 1));
+}
+
+TEST(JsonStreamTest, SummaryReplacesTheBodyWithAnExcerpt) {
+  std::vector<Message> page;
+  page.push_back(Sample(3, "Bonjour,\n\n" + std::string(400, 'x')));
+  page.push_back(Sample(4, "Court \xff message"));
+  const json summary =
+      json::parse(MessageListBody(page, std::nullopt, Counts(), ListView::kSummary));
+  const json full = json::parse(NlohmannBody(page, nullptr, Counts()));
+  ASSERT_EQ(summary["messages"].size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    json expected = full["messages"][i];
+    expected.erase("body");
+    expected["excerpt"] = util::Excerpt(page[i].body, kExcerptChars);
+    EXPECT_EQ(summary["messages"][i], expected);
+  }
+  EXPECT_EQ(summary["messages"][0]["excerpt"],
+            "Bonjour, " + std::string(kExcerptChars - 9, 'x') + "\u2026");
+  EXPECT_EQ(summary["messages"][1]["excerpt"], "Court \ufffd message");
+  EXPECT_EQ(summary["counts"], full["counts"]);
+  EXPECT_TRUE(summary["next_after_id"].is_null());
 }
 
 }  // namespace

@@ -188,14 +188,14 @@ TEST_F(WorkflowTest, NewMessagesAreClassifiedWhenAModelIsLoaded) {
   StopServer();
   options_.intent_classifier = &classifier;
   StartServer(&drafter_);
-  auto created = Client().Post("/api/messages", Bearer(),
-                               R"({"body": "Je dois renouveler mon passeport."})",
-                               "application/json");
+  auto created =
+      Client().Post("/api/messages", Bearer(), R"({"body": "Je dois renouveler mon passeport."})",
+                    "application/json");
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201) << created->body;
   EXPECT_EQ(nlohmann::json::parse(created->body)["message"]["intent"], "papiers-citoyennete");
-  auto unclear = Client().Post("/api/messages", Bearer(), R"({"body": "Bonjour ?"})",
-                               "application/json");
+  auto unclear =
+      Client().Post("/api/messages", Bearer(), R"({"body": "Bonjour ?"})", "application/json");
   ASSERT_TRUE(unclear);
   ASSERT_EQ(unclear->status, 201) << unclear->body;
   auto id = nlohmann::json::parse(unclear->body)["message"]["id"].get<int64_t>();
@@ -465,12 +465,21 @@ TEST_F(WorkflowTest, AnAgentNeverReachesAnotherServicesMessage) {
   std::set<int64_t> seen;
   std::string after = "0";
   for (int page = 0; page < 20; ++page) {
-    auto res = Get(claire, "/api/messages?limit=2&after_id=" + after);
+    // Odd pages ask for the inbox's summary view: same rows, an excerpt instead of the body.
+    const bool summary = page % 2 == 1;
+    auto res = Get(claire, "/api/messages?limit=2&after_id=" + after +
+                               (summary ? "&view=summary" : "&view=full"));
     ASSERT_EQ(res->status, 200) << res->body;
     json body = json::parse(res->body);
     for (const auto& m : body["messages"]) {
       EXPECT_EQ(m["service"], "prefecture-69");
       seen.insert(m["id"].get<int64_t>());
+      EXPECT_EQ(m.contains("body"), !summary) << m;
+      EXPECT_EQ(m.contains("excerpt"), summary) << m;
+      if (summary) {
+        EXPECT_EQ(m["excerpt"], store_->GetMessage(m["id"].get<int64_t>())->body)
+            << "short bodies whole";
+      }
     }
     EXPECT_EQ(body["counts"]["new"], 5);
     if (body["next_after_id"].is_null()) break;
@@ -611,7 +620,7 @@ TEST_F(WorkflowTest, BadInputGetsJsonErrorsAndTheServerKeepsServing) {
       400, "invalid_argument");
   for (const char* q :
        {"limit=0", "limit=201", "limit=abc", "status=perdu", "channel=fax", "from=yesterday",
-        "to=2026-02-31T00:00:00Z", "after_id=-1", "after_id=1e3"}) {
+        "to=2026-02-31T00:00:00Z", "after_id=-1", "after_id=1e3", "view=brief"}) {
     ExpectError(Get(s, std::string("/api/messages?") + q), 400, "invalid_argument");
   }
   ExpectError(Get(s, "/api/nowhere"), 404, "not_found");
@@ -763,7 +772,6 @@ TEST_F(WorkflowTest, OpenApiDocumentDescribesTheContract) {
 }
 
 // --- Text metrics ---------------------------------------------------------------------------
-
 
 TEST(TextMetricsTest, IsoTimestamps) {
   EXPECT_EQ(FormatIsoUtc(0), "1970-01-01T00:00:00Z");

@@ -57,6 +57,19 @@ TEST(TextTest, Utf8ValidationAtEveryOffsetOfLongAsciiRuns) {
   }
 }
 
+TEST(TextTest, Excerpt) {
+  EXPECT_EQ(util::Excerpt("  Bonjour,\n\n  ma carte\t expire.  ", 100),
+            "Bonjour, ma carte expire.");
+  EXPECT_EQ(util::Excerpt("Bonjour, ma carte expire.", 7), "Bonjour\u2026");
+  EXPECT_EQ(util::Excerpt("Bonjour, ma carte", 8), "Bonjour,\u2026");
+  EXPECT_EQ(util::Excerpt("Bonjour,   ma", 9), "Bonjour,\u2026");  // no trailing space
+  EXPECT_EQ(util::Excerpt("Bonjour,   ma", 10), "Bonjour, m\u2026");
+  EXPECT_EQ(util::Excerpt("été à Évry", 4), "été\u2026");            // counts code points
+  EXPECT_EQ(util::Excerpt("caf\xc3 ok", 20), "caf\xef\xbf\xbd ok");  // U+FFFD
+  EXPECT_EQ(util::Excerpt("", 5), "");
+  EXPECT_EQ(util::Excerpt("exact", 5), "exact");
+}
+
 TEST(TextTest, NormalizeSpace) {
   EXPECT_EQ(util::NormalizeSpace("  a \t\n b\xc2\xa0:\xe2\x80\xaf c  "), "a b : c");
   EXPECT_EQ(util::NormalizeSpace(""), "");

@@ -66,8 +66,11 @@ export interface Decision {
   decided_at: string;
 }
 
+// A message as the inbox lists it (GET /api/messages?view=summary): the start of the body only.
+export type MessageSummary = Omit<Message, "body"> & { excerpt: string };
+
 export interface MessageList {
-  messages: Message[];
+  messages: MessageSummary[];
   next_after_id: number | null;
   counts: Partial<Record<MessageStatus, number>>;
 }

@@ -49,7 +49,7 @@ function urlFor(f: Filters, after?: number): string {
 
 // Day bounds in the agent's time zone, sent as ISO 8601 UTC instants.
 function apiQuery(f: Filters, after: string | null): URLSearchParams {
-  const p = new URLSearchParams({ limit: String(kPageSize) });
+  const p = new URLSearchParams({ limit: String(kPageSize), view: "summary" });
   if (f.statut) p.set("status", f.statut);
   if (f.canal) p.set("channel", f.canal);
   if (f.du) p.set("from", new Date(`${f.du}T00:00:00`).toISOString().replace(".000Z", "Z"));
@@ -102,9 +102,12 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
       {m.sender_name || "Usager anonyme"}
       {m.sender_email && <span className="plume-muted plume-email">{m.sender_email}</span>}
     </>,
-    <Link href={`/messages/${m.id}`} className="fr-link" data-message-id={m.id}>
-      {m.subject || `Message n° ${m.id}`}
-    </Link>,
+    <>
+      <Link href={`/messages/${m.id}`} className="fr-link" data-message-id={m.id}>
+        {m.subject || `Message n° ${m.id}`}
+      </Link>
+      {m.excerpt && <span className="plume-muted plume-excerpt">{m.excerpt}</span>}
+    </>,
     channelLabels[m.channel as Channel] ?? m.channel,
     <StatusBadge status={m.status} />,
     m.intent || "—",
