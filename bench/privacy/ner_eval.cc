@@ -18,6 +18,8 @@
 //                  name precision with a model trained on the whole development half.
 //   --dim N, --epoch N, --lr X, --min-count N: model parameters for --cv (default: those of
 //                  NameModelParams, used by train-names).
+//   --join P       join threshold of the model (PseudonymizerConfig::name_model_join_threshold).
+//   --detect TEXT  prints the spans found in TEXT (with --model: rules + model).
 //   --cv-errors    with --cv: prints the errors of every fold at the first threshold.
 //   --cv-dump F    with --cv: writes "index token gold predicted" for every development token.
 #include <algorithm>
@@ -239,6 +241,8 @@ int main(int argc, char** argv) {
   bool cv_errors = false;
   std::string cv_dump;
   NameModelParams cv_params;
+  std::string detect;
+  float config_join = PseudonymizerConfig{}.name_model_join_threshold;
   std::vector<float> thresholds{0.25f};
   std::string train_dev;
   bool synthetic_fp = false;
@@ -278,6 +282,10 @@ int main(int argc, char** argv) {
       cv_params.lr = std::stod(argv[++i]);
     } else if (std::strcmp(argv[i], "--min-count") == 0 && i + 1 < argc) {
       cv_params.min_count = std::stoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--join") == 0 && i + 1 < argc) {
+      config_join = std::stof(argv[++i]);
+    } else if (std::strcmp(argv[i], "--detect") == 0 && i + 1 < argc) {
+      detect = argv[++i];
     } else if (std::strcmp(argv[i], "--cv-errors") == 0) {
       cv_errors = true;
     } else if (std::strcmp(argv[i], "--thresholds") == 0 && i + 1 < argc) {
@@ -298,6 +306,7 @@ int main(int argc, char** argv) {
   config.name_model_file = model;
   config.name_model_threshold = threshold;
   config.name_model_veto = veto;
+  config.name_model_join_threshold = config_join;
   auto tokens = ReadNerFile(bio);
   if (!tokens.ok()) {
     std::fprintf(stderr, "%s\n", tokens.status().ToString().c_str());
@@ -325,6 +334,16 @@ int main(int argc, char** argv) {
   if (!p.ok()) {
     std::fprintf(stderr, "%s\n", p.status().ToString().c_str());
     return 1;
+  }
+  if (!detect.empty()) {
+    // Name spans found in one text (to check a case by hand).
+    auto spans = p->Detect(detect);
+    if (!spans.ok()) return 1;
+    for (const PiiSpan& s : *spans) {
+      std::printf("%s [%s]\n", std::string(PiiTypeName(s.type)).c_str(),
+                  detect.substr(s.begin, s.end - s.begin).c_str());
+    }
+    return 0;
   }
   if (synthetic_fp) {
     // Name spans of the model that match no gold name, on synthetic citizen messages.
