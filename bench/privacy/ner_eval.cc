@@ -12,6 +12,17 @@
 //                  prints scores on its last 1/4 for several thresholds and model sizes.
 //   --tune-errors  same split, default parameters: prints the errors on the last 1/4 of the
 //                  development half.
+//   --cv K         K-fold cross-validation inside the development half (pooled scores of
+//                  each fold scored by a model trained on the others) for each of
+//   --thresholds L (comma-separated add thresholds, default 0.25), then synthetic-message
+//                  name precision with a model trained on the whole development half.
+//   --dim N, --epoch N, --lr X, --min-count N: model parameters for --cv (default: those of
+//                  NameModelParams, used by train-names).
+//   --join P       join threshold of the model (PseudonymizerConfig::name_model_join_threshold).
+//   --detect TEXT  prints the spans found in TEXT (with --model: rules + model).
+//   --cv-errors    with --cv: prints the errors of every fold at the first threshold.
+//   --cv-dump F    with --cv: writes "index token gold predicted" for every development token.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -120,6 +131,105 @@ int Tune(plume::privacy::PseudonymizerConfig config,
   return 0;
 }
 
+// Development half only, k-fold cross-validation: the half is cut into `folds` parts (after a
+// full stop); for each part, a model trained on the others scores it. Scores are pooled over the
+// parts (every development token is scored once, by a model that never saw it). Then a model
+// trained on the whole development half (as train-names) is scored on synthetic messages.
+int CrossValidate(plume::privacy::PseudonymizerConfig config,
+                  const std::vector<plume::privacy::NerToken>& tokens, size_t split, int folds,
+                  const std::vector<float>& thresholds,
+                  const plume::privacy::NameModelParams& params, bool print_errors, FILE* dump) {
+  using namespace plume::privacy;
+  std::vector<size_t> cut{0};
+  for (int f = 1; f < folds; ++f) {
+    size_t c = split * static_cast<size_t>(f) / static_cast<size_t>(folds);
+    while (c < split && tokens[c - 1].text != ".") ++c;
+    cut.push_back(c);
+  }
+  cut.push_back(split);
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / "plume_name_model_cv.bin";
+  auto add = [](EvalReport* into, const EvalReport& r) {
+    TypeScores& a = into->by_type[static_cast<int>(PiiType::kName)];
+    const TypeScores& b = r.by_type[static_cast<int>(PiiType::kName)];
+    a.gold += b.gold;
+    a.found += b.found;
+    a.predicted += b.predicted;
+    a.correct += b.correct;
+    into->ner_entities += r.ner_entities;
+    into->ner_entities_covered += r.ner_entities_covered;
+    into->bytes += r.bytes;
+    into->seconds += r.seconds;
+  };
+  EvalReport rules_total;
+  std::vector<EvalReport> totals(thresholds.size());
+  std::vector<std::vector<double>> fold_recall(thresholds.size());
+  for (int f = 0; f < folds; ++f) {
+    const size_t b = cut[static_cast<size_t>(f)];
+    const size_t e = cut[static_cast<size_t>(f) + 1];
+    config.name_model_file.clear();
+    auto rules = Pseudonymizer::Create(config);
+    if (!rules.ok()) return 1;
+    auto base = EvaluateNerTokens(*rules, tokens, b, e);
+    if (!base.ok()) return 1;
+    add(&rules_total, *base);
+    std::vector<std::pair<size_t, size_t>> train;
+    if (b > 0) train.emplace_back(0, b);
+    if (e < split) train.emplace_back(e, split);
+    plume::Status st = TrainNameModel(config.resource_dir, tokens, train, params, file);
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s\n", st.ToString().c_str());
+      return 1;
+    }
+    for (size_t t = 0; t < thresholds.size(); ++t) {
+      config.name_model_file = file;
+      config.name_model_threshold = thresholds[t];
+      auto p = Pseudonymizer::Create(config);
+      if (!p.ok()) return 1;
+      std::vector<char> pred;
+      auto r = EvaluateNerTokens(*p, tokens, b, e, &pred);
+      if (!r.ok()) return 1;
+      add(&totals[t], *r);
+      fold_recall[t].push_back(r->by_type[static_cast<int>(PiiType::kName)].Recall());
+      if (dump != nullptr && t == 0) {
+        for (size_t i = b; i < e; ++i) {
+          std::fprintf(dump, "%zu\t%s\t%d\t%d\n", i, tokens[i].text.c_str(),
+                       tokens[i].person ? 1 : 0, pred[i - b]);
+        }
+      }
+      if (print_errors && t == 0) {
+        std::vector<NerToken> part(tokens.begin() + static_cast<std::ptrdiff_t>(b),
+                                   tokens.begin() + static_cast<std::ptrdiff_t>(e));
+        PrintErrors(part, part.size(), pred);
+      }
+    }
+  }
+  std::printf("%d-fold cross-validation on the development half (tokens 0 to %zu)\n", folds, split);
+  PrintScores("cv rules", rules_total);
+  for (size_t t = 0; t < thresholds.size(); ++t) {
+    char name[64];
+    auto [lo, hi] = std::minmax_element(fold_recall[t].begin(), fold_recall[t].end());
+    std::snprintf(name, sizeof name, "cv t%.2f (R %.3f-%.3f)", thresholds[t], *lo, *hi);
+    PrintScores(name, totals[t]);
+  }
+  plume::Status st = TrainNameModel(config.resource_dir, tokens, 0, split, params, file);
+  if (!st.ok()) return 1;
+  const std::vector<LabelledMessage> messages = GenerateSyntheticSet(20240501, 1000);
+  for (float t : thresholds) {
+    config.name_model_file = file;
+    config.name_model_threshold = t;
+    auto p = Pseudonymizer::Create(config);
+    if (!p.ok()) return 1;
+    auto r = EvaluateSynthetic(*p, messages);
+    if (!r.ok()) return 1;
+    const TypeScores& n = r->by_type[static_cast<int>(PiiType::kName)];
+    std::printf("synthetic t%.2f: names P %.4f R %.4f | structured R %.4f\n", t, n.Precision(),
+                n.Recall(), r->Structured().Recall());
+  }
+  std::filesystem::remove(file);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -127,6 +237,13 @@ int main(int argc, char** argv) {
   bool errors = false;
   bool tune = false;
   bool tune_errors = false;
+  int cv_folds = 0;
+  bool cv_errors = false;
+  std::string cv_dump;
+  NameModelParams cv_params;
+  std::string detect;
+  float config_join = PseudonymizerConfig{}.name_model_join_threshold;
+  std::vector<float> thresholds{0.25f};
   std::string train_dev;
   bool synthetic_fp = false;
   std::string model;
@@ -153,6 +270,33 @@ int main(int argc, char** argv) {
       tune_errors = true;
     } else if (std::strcmp(argv[i], "--tune") == 0) {
       tune = true;
+    } else if (std::strcmp(argv[i], "--cv") == 0 && i + 1 < argc) {
+      cv_folds = std::stoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--cv-dump") == 0 && i + 1 < argc) {
+      cv_dump = argv[++i];
+    } else if (std::strcmp(argv[i], "--dim") == 0 && i + 1 < argc) {
+      cv_params.dim = std::stoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--epoch") == 0 && i + 1 < argc) {
+      cv_params.epoch = std::stoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--lr") == 0 && i + 1 < argc) {
+      cv_params.lr = std::stod(argv[++i]);
+    } else if (std::strcmp(argv[i], "--min-count") == 0 && i + 1 < argc) {
+      cv_params.min_count = std::stoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--join") == 0 && i + 1 < argc) {
+      config_join = std::stof(argv[++i]);
+    } else if (std::strcmp(argv[i], "--detect") == 0 && i + 1 < argc) {
+      detect = argv[++i];
+    } else if (std::strcmp(argv[i], "--cv-errors") == 0) {
+      cv_errors = true;
+    } else if (std::strcmp(argv[i], "--thresholds") == 0 && i + 1 < argc) {
+      thresholds.clear();
+      std::string list = argv[++i];
+      for (size_t pos = 0; pos < list.size();) {
+        size_t comma = list.find(',', pos);
+        if (comma == std::string::npos) comma = list.size();
+        thresholds.push_back(std::stof(list.substr(pos, comma - pos)));
+        pos = comma + 1;
+      }
     } else {
       bio = argv[i];
     }
@@ -162,6 +306,7 @@ int main(int argc, char** argv) {
   config.name_model_file = model;
   config.name_model_threshold = threshold;
   config.name_model_veto = veto;
+  config.name_model_join_threshold = config_join;
   auto tokens = ReadNerFile(bio);
   if (!tokens.ok()) {
     std::fprintf(stderr, "%s\n", tokens.status().ToString().c_str());
@@ -169,6 +314,13 @@ int main(int argc, char** argv) {
   }
   size_t split = NerSplitPoint(*tokens);
   if (tune || tune_errors) return Tune(config, *tokens, split, tune_errors);
+  if (cv_folds >= 2) {
+    FILE* dump = cv_dump.empty() ? nullptr : std::fopen(cv_dump.c_str(), "w");
+    int rc =
+        CrossValidate(config, *tokens, split, cv_folds, thresholds, cv_params, cv_errors, dump);
+    if (dump != nullptr) std::fclose(dump);
+    return rc;
+  }
   if (!train_dev.empty()) {
     // As `plume privacy train-names`: the development half, default parameters.
     plume::Status st = TrainNameModel(config.resource_dir, *tokens, 0, split, {}, train_dev);
@@ -182,6 +334,16 @@ int main(int argc, char** argv) {
   if (!p.ok()) {
     std::fprintf(stderr, "%s\n", p.status().ToString().c_str());
     return 1;
+  }
+  if (!detect.empty()) {
+    // Name spans found in one text (to check a case by hand).
+    auto spans = p->Detect(detect);
+    if (!spans.ok()) return 1;
+    for (const PiiSpan& s : *spans) {
+      std::printf("%s [%s]\n", std::string(PiiTypeName(s.type)).c_str(),
+                  detect.substr(s.begin, s.end - s.begin).c_str());
+    }
+    return 0;
   }
   if (synthetic_fp) {
     // Name spans of the model that match no gold name, on synthetic citizen messages.

@@ -727,6 +727,7 @@ struct NameDetector::Lists {
   std::unique_ptr<NameModel> model;  // null: rules only
   float model_threshold = 0.25f;
   float model_veto = 0.05f;
+  float model_join_threshold = 0.05f;
 };
 
 namespace {
@@ -767,9 +768,11 @@ struct Scratch {
   std::vector<PiiSpan> sorted;
   std::vector<uint64_t> hashes;
   std::vector<std::pair<uint64_t, size_t>> found;
-  std::vector<char> in_rule;  // per word: covered by a rule's span
-  std::vector<size_t> weak;   // indexes of spans from the unknown-capitalised-word rule
-  std::vector<char> drop;     // per span: vetoed by the model
+  std::vector<char> in_rule;           // per word: covered by a rule's span
+  std::vector<size_t> weak;            // indexes of spans from the unknown-capitalised-word rule
+  std::vector<char> drop;              // per span: vetoed by the model
+  std::vector<float> prob;             // per word: model probability, -1 when not scored
+  std::vector<uint64_t> named_hashes;  // see Scanner::JoinNames
   // Large inputs do not keep their buffers alive.
   void Trim(size_t text_size) {
     if (text_size <= (64u << 10)) return;
@@ -782,6 +785,8 @@ struct Scratch {
     in_rule = {};
     weak = {};
     drop = {};
+    prob = {};
+    named_hashes = {};
   }
 };
 
@@ -794,6 +799,7 @@ class Scanner {
         model_(lists.model.get()),
         model_threshold_(lists.model_threshold),
         model_veto_(lists.model_veto),
+        model_join_threshold_(lists.model_join_threshold),
         first_(lists.first_names),
         sur_(lists.surnames),
         amb_(lists.ambiguous),
@@ -1405,10 +1411,15 @@ class Scanner {
   // Words the model scores: capitalised, 2+ letters, neither a civility nor a function word
   // other than a particle ("Le Bray").
   // The training text (newspaper columns) has no line breaks and few acronyms: words at the start
-  // of a line ("Portable :", "NIR :") and upper-case words (SIRET, IBAN) are left to the rules.
+  // of a line ("Portable :", "NIR :"), short upper-case words (CAF, NIR) and upper-case labels
+  // before a number ("SIRET : 4317...", "(SIRET 4317...)") are left to the rules; other
+  // upper-case words are scored ("M. HOMET", "Me JOUGUET, notaire").
   bool ModelCandidate(size_t k) {
     const Word& w = words_[k];
-    if (!w.cap || w.all_caps || w.letters < 2) return false;
+    if (!w.cap || w.letters < 2) return false;
+    if (w.all_caps && (w.letters < 4 || GapClass(k + 1) == ":" || GapClass(k + 1) == "9")) {
+      return false;
+    }
     if (k == 0 || std::memchr(text_.data() + words_[k - 1].end, '\n',
                               w.begin - words_[k - 1].end) != nullptr) {
       return false;
@@ -1481,9 +1492,59 @@ class Scanner {
         MarkRuleWords();
       }
     }
+    std::vector<float>& prob = scratch_.prob;
+    prob.assign(words_.size(), -1.0f);
+    bool joinable = false;
     for (size_t k = 0; k < words_.size(); ++k) {
       if (scratch_.in_rule[k] || !ModelCandidate(k)) continue;
-      if (ModelProbability(k) >= model_threshold_) Emit(k, k);
+      prob[k] = ModelProbability(k);
+      if (prob[k] >= model_threshold_) {
+        Emit(k, k);
+        // A name for the words after it (their "previous word is a name" features) and for the
+        // join pass below.
+        scratch_.in_rule[k] = 1;
+      } else if (prob[k] >= model_join_threshold_) {
+        joinable = true;
+      }
+    }
+    if (joinable) JoinNames();
+  }
+
+  // Words the model scored between the join threshold and the add threshold become names when
+  // they touch a name ("Jean Vaillant") or are listed with one ("Lavergne et Vaillant",
+  // "Héraud, Debru"); one pass from left to right, so a chain joins through its new names.
+  void JoinNames() {
+    const std::vector<float>& prob = scratch_.prob;
+    std::vector<char>& name = scratch_.in_rule;
+    const size_t n = words_.size();
+    auto glued = [&](size_t k) {  // word k follows word k - 1 on the same line, space only
+      return k > 0 && k < n && (IsHorizontalSpace(GapBefore(k)) || IsApostropheGap(GapBefore(k)));
+    };
+    auto listed = [&](size_t a, size_t b) {  // a < b: "A, B" or "A et B"
+      if (b == a + 1) return util::Trim(GapBefore(b)) == ",";
+      return b == a + 2 && Raw(a + 1) == "et" && glued(a + 1) && glued(b);
+    };
+    // Capitalised words already in a name (rules or model), for document-level consistency.
+    std::vector<uint64_t>& named = scratch_.named_hashes;
+    named.clear();
+    for (size_t k = 0; k < n; ++k) {
+      // Not particles ("Le Guennec" does not make every "Le" a name).
+      if (name[k] && words_[k].cap && words_[k].letters >= 2 && !IsStop(k)) {
+        named.push_back(Hash(k));
+      }
+    }
+    std::sort(named.begin(), named.end());
+    for (size_t k = 0; k < n; ++k) {
+      if (name[k] || prob[k] < model_join_threshold_) continue;
+      bool join = std::binary_search(named.begin(), named.end(), Hash(k)) ||
+                  (k > 0 && name[k - 1] && (glued(k) || listed(k - 1, k))) ||
+                  (k + 1 < n && name[k + 1] && (glued(k + 1) || listed(k, k + 1))) ||
+                  (k >= 2 && name[k - 2] && listed(k - 2, k)) ||
+                  (k + 2 < n && name[k + 2] && listed(k, k + 2));
+      if (join) {
+        Emit(k, k);
+        name[k] = 1;
+      }
     }
   }
 
@@ -1592,6 +1653,10 @@ class Scanner {
     put("nr:", rule_at(k + 1) ? "1" : "0", ga);
     put("nr2:", rule_at(k + 2) ? "1" : "0");
     put("pwg:", pw, "|", gb);
+    put("nwg:", nw, "|", ga);
+    put("x4:", CutUtf8(low, 4, true));
+    put("p4:", CutUtf8(low, 4, false));
+    put("pp:", k < 2 ? std::string_view("^") : LowerCut(k - 2, true), "|", pw);
     for (size_t j = k >= 6 ? k - 6 : 0; j < k; ++j) {
       if (IsCivilityAt(j)) {
         put("f:", "civ6");
@@ -1604,6 +1669,7 @@ class Scanner {
   const NameModel* model_;  // null: rules only
   float model_threshold_;
   float model_veto_;
+  float model_join_threshold_;
   const WordSet& first_;
   const WordSet& sur_;
   const WordSet& amb_;
@@ -1624,10 +1690,12 @@ NameDetector::~NameDetector() = default;
 
 Result<NameDetector> NameDetector::Create(const std::filesystem::path& dir, bool require,
                                           const std::filesystem::path& model_file,
-                                          float model_threshold, float model_veto) {
+                                          float model_threshold, float model_veto,
+                                          float model_join_threshold) {
   auto lists = std::make_unique<Lists>();
   lists->model_threshold = model_threshold;
   lists->model_veto = model_veto;
+  lists->model_join_threshold = model_join_threshold;
   if (!model_file.empty()) {
     PLUME_ASSIGN_OR_RETURN(lists->model, NameModel::Load(model_file));
   }

@@ -19,7 +19,10 @@
 // words or places (Pierre, Rose, Olivier, France) are only masked with supporting context.
 // With a statistical model (name_model.h), capitalised words the rules left are scored and added
 // above a threshold, and the spans of the weakest rule (unknown capitalised word) are dropped when
-// the model scores none of their words above the veto; the other rules are never overruled.
+// the model scores none of their words above the veto; the other rules are never overruled. Then
+// a lower join threshold suffices for a word next to a name ("Jean Vaillant"), listed with one
+// ("Lavergne et Vaillant", "Héraud, Debru") or written like a name found elsewhere in the text
+// (document-level consistency: "M. Vaillant ... Vaillant a signé").
 //
 // Thread-safety: immutable after Create(); Detect() may be called concurrently.
 #pragma once
@@ -47,12 +50,14 @@ class NameDetector {
   // When `require` is false, missing files give empty lists. When `model_file` is not empty, the
   // statistical model (name_model.h) is loaded from it and adds the capitalised words it scores
   // at least `model_threshold` to those of the rules, and drops the spans of the weakest rule
-  // (unknown capitalised word) none of whose words reaches `model_veto` (0: no veto); without it
-  // the rules work alone. Errors: kNotFound,
+  // (unknown capitalised word) none of whose words reaches `model_veto` (0: no veto), then adds
+  // the words next to a name or listed with one (", ", " et ") that it scores at least
+  // `model_join_threshold`; without it the rules work alone. Errors: kNotFound,
   // kInvalidArgument (bad UTF-8), kDataLoss (unreadable model).
   static Result<NameDetector> Create(const std::filesystem::path& dir, bool require,
                                      const std::filesystem::path& model_file = {},
-                                     float model_threshold = 0.25f, float model_veto = 0.05f);
+                                     float model_threshold = 0.25f, float model_veto = 0.05f,
+                                     float model_join_threshold = 0.05f);
 
   NameDetector(NameDetector&&) noexcept;
   NameDetector& operator=(NameDetector&&) noexcept;

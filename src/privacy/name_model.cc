@@ -132,29 +132,37 @@ float NameModel::Probability(float weight_sum, int known) const {
 Status TrainNameModel(const std::filesystem::path& resource_dir,
                       const std::vector<NerToken>& tokens, size_t first, size_t last,
                       const NameModelParams& params, const std::filesystem::path& model_file) {
+  return TrainNameModel(resource_dir, tokens, {{first, last}}, params, model_file);
+}
+
+Status TrainNameModel(const std::filesystem::path& resource_dir,
+                      const std::vector<NerToken>& tokens,
+                      const std::vector<std::pair<size_t, size_t>>& ranges,
+                      const NameModelParams& params, const std::filesystem::path& model_file) {
   PLUME_ASSIGN_OR_RETURN(NameDetector rules, NameDetector::Create(resource_dir, true));
-  last = std::min(last, tokens.size());
-  first = std::min(first, last);
   std::string data;
   std::vector<std::pair<size_t, size_t>> spans;
-  std::vector<size_t> name_bytes;  // begin offsets of gold name tokens in the chunk
-  size_t begin = first;
-  while (begin < last) {
-    // Same chunks as EvaluateNerTokens (relative to `first`).
-    size_t end = std::min(last, begin + 300);
-    while (end < last && end < begin + 600 && tokens[end - 1].text != ".") ++end;
-    std::string text = JoinNerTokens(tokens, begin, end, &spans);
-    auto is_name = [&](size_t b, size_t e) {
-      auto it = std::lower_bound(
-          spans.begin(), spans.end(), b,
-          [](const std::pair<size_t, size_t>& s, size_t pos) { return s.second <= pos; });
-      for (; it != spans.end() && it->first < e; ++it) {
-        if (tokens[begin + static_cast<size_t>(it - spans.begin())].person) return true;
-      }
-      return false;
-    };
-    rules.AppendTrainingExamples(text, is_name, &data);
-    begin = end;
+  for (auto [first, last] : ranges) {
+    last = std::min(last, tokens.size());
+    first = std::min(first, last);
+    size_t begin = first;
+    while (begin < last) {
+      // Same chunks as EvaluateNerTokens (relative to `first`).
+      size_t end = std::min(last, begin + 300);
+      while (end < last && end < begin + 600 && tokens[end - 1].text != ".") ++end;
+      std::string text = JoinNerTokens(tokens, begin, end, &spans);
+      auto is_name = [&](size_t b, size_t e) {
+        auto it = std::lower_bound(
+            spans.begin(), spans.end(), b,
+            [](const std::pair<size_t, size_t>& s, size_t pos) { return s.second <= pos; });
+        for (; it != spans.end() && it->first < e; ++it) {
+          if (tokens[begin + static_cast<size_t>(it - spans.begin())].person) return true;
+        }
+        return false;
+      };
+      rules.AppendTrainingExamples(text, is_name, &data);
+      begin = end;
+    }
   }
   if (data.find(kNameLabel) == std::string::npos || data.find(kOtherLabel) == std::string::npos) {
     return InvalidArgument("name model training needs examples of names and of other words");

@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "plume/status.h"
@@ -82,6 +83,13 @@ struct NameModelParams {
 // write).
 Status TrainNameModel(const std::filesystem::path& resource_dir,
                       const std::vector<NerToken>& tokens, size_t first, size_t last,
+                      const NameModelParams& params, const std::filesystem::path& model_file);
+
+// Same on several token ranges [first, last) of the file (cross-validation inside the
+// development half trains on every fold but one); each range is cut into chunks on its own.
+Status TrainNameModel(const std::filesystem::path& resource_dir,
+                      const std::vector<NerToken>& tokens,
+                      const std::vector<std::pair<size_t, size_t>>& ranges,
                       const NameModelParams& params, const std::filesystem::path& model_file);
 
 }  // namespace plume::privacy

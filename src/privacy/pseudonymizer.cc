@@ -905,7 +905,8 @@ Result<Pseudonymizer> Pseudonymizer::Create(const PseudonymizerConfig& config) {
   PLUME_ASSIGN_OR_RETURN(
       NameDetector names,
       NameDetector::Create(config.resource_dir, config.require_name_lists, config.name_model_file,
-                           config.name_model_threshold, config.name_model_veto));
+                           config.name_model_threshold, config.name_model_veto,
+                           config.name_model_join_threshold));
   auto impl = std::make_unique<Impl>(config, std::move(names));
   PLUME_RETURN_IF_ERROR(impl->CheckPatterns());
   return Pseudonymizer(std::move(impl));

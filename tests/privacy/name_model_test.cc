@@ -90,6 +90,93 @@ TEST(NameModelTest, TrainsOnATinySetLoadsAndAddsNamesToTheRules) {
   }
 }
 
+Result<Pseudonymizer> MakeWithThresholds(const std::filesystem::path& model, float threshold,
+                                         float join) {
+  PseudonymizerConfig config;
+  config.resource_dir = PrivacyResources();
+  config.name_model_file = model;
+  config.name_model_threshold = threshold;
+  config.name_model_join_threshold = join;
+  return Pseudonymizer::Create(config);
+}
+
+// Second occurrence of `word` in `text` is inside a name span.
+bool MasksSecond(const Pseudonymizer& p, std::string_view text, std::string_view word) {
+  auto spans = p.Detect(text);
+  EXPECT_TRUE(spans.ok()) << spans.status().ToString();
+  if (!spans.ok()) return false;
+  size_t at = text.find(word, text.find(word) + 1);
+  EXPECT_NE(at, std::string_view::npos);
+  for (const PiiSpan& s : *spans) {
+    if (s.type == PiiType::kName && s.begin <= at && at + word.size() <= s.end) return true;
+  }
+  return false;
+}
+
+// The join pass: with the add threshold out of reach, a word the model scores above the join
+// threshold becomes a name only next to a name, listed with one, or written like a name found
+// elsewhere in the text. "Vaillant" is also an ordinary word, so the rules leave it.
+TEST(NameModelTest, JoinPassAddsWordsNextToListedWithOrRepeatingAName) {
+  plume::testing::TempDir dir;
+  const std::filesystem::path file = dir.path() / "names.bin";
+  std::vector<NerToken> tokens = TinyCorpus();
+  ASSERT_TRUE(TrainNameModel(PrivacyResources(), tokens, 0, tokens.size(), {}, file).ok());
+  auto join = MakeWithThresholds(file, 1.0f, 1e-6f);
+  auto no_join = MakeWithThresholds(file, 1.0f, 1.0f);
+  auto rules = Make();
+  ASSERT_TRUE(join.ok() && no_join.ok() && rules.ok());
+
+  // Document-level consistency: the surname after the civility makes its repetition a name.
+  const std::string repeated = "Hier, M. Vaillant est venu. Le lendemain, Vaillant a signé.";
+  EXPECT_TRUE(MasksWord(*join, repeated, "Vaillant"));
+  EXPECT_TRUE(MasksSecond(*join, repeated, "Vaillant"));
+  EXPECT_FALSE(MasksSecond(*no_join, repeated, "Vaillant"));
+  EXPECT_FALSE(MasksSecond(*rules, repeated, "Vaillant"));
+
+  // Listed with a name ("et", comma) or glued to one.
+  const std::string listed = "Hier, Jean Lavergne et Vaillant sont arrivés.";
+  EXPECT_TRUE(MasksWord(*join, listed, "Vaillant"));
+  EXPECT_FALSE(MasksWord(*no_join, listed, "Vaillant"));
+  const std::string comma = "Hier, Jean Lavergne, Vaillant et les autres sont arrivés.";
+  EXPECT_TRUE(MasksWord(*join, comma, "Vaillant"));
+  EXPECT_FALSE(MasksWord(*no_join, comma, "Vaillant"));
+
+  // Alone, the same low score adds nothing.
+  EXPECT_FALSE(MasksWord(*join, "La maison Commune est fermée.", "Commune"));
+  EXPECT_FALSE(MasksWord(*join, "Le soldat Vaillant est parti.", "Vaillant"));
+}
+
+// Upper-case words are scored by the model, except short acronyms and labels before a number.
+TEST(NameModelTest, UpperCaseCandidatesExcludeAcronymsAndLabels) {
+  plume::testing::TempDir dir;
+  const std::filesystem::path file = dir.path() / "names.bin";
+  std::vector<NerToken> tokens = TinyCorpus();
+  ASSERT_TRUE(TrainNameModel(PrivacyResources(), tokens, 0, tokens.size(), {}, file).ok());
+  auto all = MakeWithThresholds(file, 1e-6f, 1.0f);  // every scored word is added
+  ASSERT_TRUE(all.ok());
+  const std::string text =
+      "Le témoin LEGEARD est venu, son employeur (SIRET 43177625131318) et la CAF aussi.";
+  EXPECT_TRUE(MasksWord(*all, text, "LEGEARD"));
+  EXPECT_FALSE(MasksWord(*all, text, "SIRET"));
+  EXPECT_FALSE(MasksWord(*all, text, "CAF"));
+  EXPECT_FALSE(MasksWord(*all, "Mon numéro SIRET : 43177625131318.", "SIRET"));
+}
+
+// Cross-validation trains on several ranges of the file: only their tokens are examples.
+TEST(NameModelTest, TrainsOnTheGivenTokenRangesOnly) {
+  plume::testing::TempDir dir;
+  std::vector<NerToken> tokens = TinyCorpus(false);
+  const size_t without_names = tokens.size();
+  for (NerToken& t : TinyCorpus()) tokens.push_back(t);
+  const std::vector<std::pair<size_t, size_t>> none{{0, without_names / 2},
+                                                    {without_names / 2, without_names}};
+  EXPECT_EQ(TrainNameModel(PrivacyResources(), tokens, none, {}, dir.path() / "a").code(),
+            StatusCode::kInvalidArgument);
+  const std::vector<std::pair<size_t, size_t>> both{{0, without_names / 2},
+                                                    {without_names, tokens.size()}};
+  EXPECT_TRUE(TrainNameModel(PrivacyResources(), tokens, both, {}, dir.path() / "b").ok());
+}
+
 TEST(NameModelTest, TrainingIsDeterministic) {
   plume::testing::TempDir dir;
   std::vector<NerToken> tokens = TinyCorpus();
