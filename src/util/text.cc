@@ -46,6 +46,35 @@ bool IsSpace(char32_t cp) {
          cp == 0xA0 || cp == 0x202F || cp == 0x2009 || cp == 0x2007;
 }
 
+// Appends `text` to the empty *out with runs of white space collapsed into one ASCII space, both
+// ends trimmed and invalid bytes replaced by U+FFFD; stops before going over `max_chars` code
+// points. Returns false when it stopped there (something was left out).
+bool AppendCollapsed(std::string_view text, size_t max_chars, std::string* out) {
+  size_t chars = 0;
+  bool pending_space = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    size_t len = DecodeUtf8(text, i, &cp);
+    if (len == 0) {
+      cp = 0xFFFD;
+      len = 1;
+    }
+    i += len;
+    if (IsSpace(cp)) {
+      pending_space = !out->empty();
+      continue;
+    }
+    const size_t needed = (pending_space ? 1 : 0) + 1;
+    if (chars + needed > max_chars) return false;
+    if (pending_space) out->push_back(' ');
+    pending_space = false;
+    AppendUtf8(out, cp);
+    chars += needed;
+  }
+  return true;
+}
+
 template <typename Fn>
 std::string MapCodePoints(std::string_view text, Fn fn) {
   std::string out;
@@ -107,24 +136,7 @@ bool IsValidUtf8(std::string_view text) {
 std::string NormalizeSpace(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  bool pending_space = false;
-  size_t i = 0;
-  while (i < text.size()) {
-    char32_t cp = 0;
-    size_t len = DecodeUtf8(text, i, &cp);
-    if (len == 0) {
-      cp = 0xFFFD;
-      len = 1;
-    }
-    if (IsSpace(cp)) {
-      pending_space = !out.empty();
-    } else {
-      if (pending_space) out.push_back(' ');
-      pending_space = false;
-      AppendUtf8(&out, cp);
-    }
-    i += len;
-  }
+  AppendCollapsed(text, SIZE_MAX, &out);
   return out;
 }
 
@@ -200,31 +212,7 @@ int64_t EditDistance(std::string_view a, std::string_view b) {
 
 std::string Excerpt(std::string_view text, size_t max_chars) {
   std::string out;
-  size_t chars = 0;
-  bool pending_space = false;
-  size_t i = 0;
-  while (i < text.size()) {
-    char32_t cp = 0;
-    size_t len = DecodeUtf8(text, i, &cp);
-    if (len == 0) {
-      cp = 0xFFFD;
-      len = 1;
-    }
-    i += len;
-    if (IsSpace(cp)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    const size_t needed = (pending_space ? 1 : 0) + 1;
-    if (chars + needed > max_chars) {
-      out += "\u2026";  // …
-      return out;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    AppendUtf8(&out, cp);
-    chars += needed;
-  }
+  if (!AppendCollapsed(text, max_chars, &out)) out += "\u2026";  // …
   return out;
 }
 
