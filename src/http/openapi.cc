@@ -82,18 +82,6 @@ json Build() {
                        {"assigned_agent", Str()},
                        {"intent", Str()},
                        {"queue", Str()}})},
-      {"MessageSummary", Obj({{"id", Int()},
-                              {"service", Str()},
-                              {"channel", Enum({"api", "web_form", "feedback", "email", "import"})},
-                              {"sender_name", Str()},
-                              {"sender_email", Str()},
-                              {"subject", Str()},
-                              {"excerpt", Str()},
-                              {"received_at", DateTime()},
-                              {"status", Enum({"new", "in_progress", "answered", "closed"})},
-                              {"assigned_agent", Str()},
-                              {"intent", Str()},
-                              {"queue", Str()}})},
       {"Source",
        Obj({{"document_id", Str()}, {"title", Str()}, {"url", Str()}, {"source_date", Str()}})},
       {"Draft", Obj({{"id", Int()},
@@ -142,6 +130,11 @@ json Build() {
       {"Counts",
        Obj({{"new", Int()}, {"in_progress", Int()}, {"answered", Int()}, {"closed", Int()}})},
   };
+  // The inbox's list view: a Message whose body is replaced by an excerpt.
+  json summary = schemas["Message"];
+  summary["properties"].erase("body");
+  summary["properties"]["excerpt"] = Str();
+  schemas["MessageSummary"] = std::move(summary);
   const json agent_and_csrf = Obj({{"agent", Ref("Agent")}, {"csrf_token", Str()}});
   // Routing rules (issue #6): service "" holds the rules shared by every service.
   const json routing =

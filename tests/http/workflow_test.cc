@@ -769,6 +769,18 @@ TEST_F(WorkflowTest, OpenApiDocumentDescribesTheContract) {
     EXPECT_TRUE(doc["paths"].contains(path)) << path;
   }
   EXPECT_TRUE(doc["components"]["schemas"].contains("Draft"));
+  // Every schema a path refers to is defined.
+  const std::string text = doc["paths"].dump();
+  for (size_t at = text.find("#/components/schemas/"); at != std::string::npos;
+       at = text.find("#/components/schemas/", at + 1)) {
+    const size_t begin = at + std::string_view("#/components/schemas/").size();
+    const std::string name = text.substr(begin, text.find('"', begin) - begin);
+    EXPECT_TRUE(doc["components"]["schemas"].contains(name)) << name;
+  }
+  const json summary = doc["components"]["schemas"]["MessageSummary"]["properties"];
+  EXPECT_TRUE(summary.contains("excerpt"));
+  EXPECT_FALSE(summary.contains("body"));
+  EXPECT_TRUE(doc["components"]["schemas"]["Message"]["properties"].contains("body"));
 }
 
 // --- Text metrics ---------------------------------------------------------------------------
