@@ -7,10 +7,7 @@
 #include <regex>
 #include <thread>
 
-#include "auth/authenticator.h"
-#include "http/server.h"
-#include "store/sqlite/sqlite_store.h"
-#include "testing/test_util.h"
+#include "testing/api_server.h"
 #include "util/files.h"
 
 namespace plume::http {
@@ -18,18 +15,8 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr int64_t kStart = 1'800'000'000'000;  // 2027-01-15
-constexpr const char* kPassword = "mot de passe solide";
 constexpr const char* kSite = "https://www.mairie-x.fr";
 constexpr const char* kPath = "/api/v1/feedback";
-
-class NoRetriever final : public Retriever {
- public:
-  Result<std::vector<SearchHit>> Search(const SearchRequest&) const override {
-    return std::vector<SearchHit>{};
-  }
-  std::string Name() const override { return "none"; }
-};
 
 // Labels every readable text "etat-civil", so the test sees that the route classified it.
 class FixedClassifier final : public IntentClassifier {
@@ -54,51 +41,25 @@ json ValidFeedback() {
           {"email", "jeanne.durand@example.org"}};
 }
 
-class FeedbackTest : public ::testing::Test {
+class FeedbackTest : public ::testing::Test, protected plume::testing::ApiServer {
  protected:
   void SetUp() override {
-    auto s = SqliteStore::Open((dir_.path() / "plume.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    options_.host = "127.0.0.1";
-    options_.port = 0;
-    options_.auth.password = auth::FastPasswordParamsForTests();
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
     options_.intent_classifier = &classifier_;
     options_.feedback.services = {"mairie-x", "caf-75"};
     options_.feedback.origins = {std::string(kSite) + "/"};  // normalised by the server
     options_.feedback.ip_burst = 1000;
     options_.feedback.service_burst = 1000;
-    auth::Authenticator accounts(*store_, clock_, options_.auth);
-    for (auto [login, service] : std::vector<std::pair<std::string, std::string>>{
-             {"claire", "mairie-x"}, {"marc", "caf-75"}}) {
-      Agent a;
-      a.login = login;
-      a.display_name = login;
-      a.role = AgentRole::kAgent;
-      a.service = service;
-      ASSERT_TRUE(accounts.CreateAgent(a, kPassword).ok());
-    }
-    StartServer();
+    ASSERT_NO_FATAL_FAILURE(CreateAgents(
+        {{"claire", AgentRole::kAgent, "mairie-x"}, {"marc", AgentRole::kAgent, "caf-75"}}));
+    ASSERT_NO_FATAL_FAILURE(StartServer());
   }
   void TearDown() override { StopServer(); }
 
-  void StartServer() {
-    server_ = std::make_unique<Server>(*store_, retriever_, nullptr, clock_, options_);
-    ASSERT_TRUE(server_->Bind().ok());
-    thread_ = std::thread([this] { (void)server_->Listen(); });
-  }
-  void StopServer() {
-    if (!server_) return;
-    server_->Stop();
-    thread_.join();
-    server_.reset();
-  }
   void Restart() {
     StopServer();
     StartServer();
   }
-
-  httplib::Client Client() const { return httplib::Client("127.0.0.1", server_->port()); }
 
   httplib::Result PostRaw(const std::string& body, const std::string& origin = kSite) {
     httplib::Headers h;
@@ -117,15 +78,7 @@ class FeedbackTest : public ::testing::Test {
 
   // The agent's view of its feedback messages through the API.
   json AgentFeedbackMessages(const std::string& login) {
-    auto res =
-        Client().Post("/api/auth/login", json{{"login", login}, {"password", kPassword}}.dump(),
-                      "application/json");
-    EXPECT_TRUE(res);
-    if (!res) return {};
-    EXPECT_EQ(res->status, 200) << res->body;
-    std::string cookie = res->get_header_value("Set-Cookie");
-    cookie = cookie.substr(0, cookie.find(';'));
-    auto list = Client().Get("/api/messages?channel=feedback", {{"Cookie", cookie}});
+    auto list = Get(Login(login), "/api/messages?channel=feedback");
     EXPECT_TRUE(list);
     if (!list) return {};
     EXPECT_EQ(list->status, 200) << list->body;
@@ -143,14 +96,7 @@ class FeedbackTest : public ::testing::Test {
     EXPECT_FALSE(message.empty()) << what;
   }
 
-  testing::TempDir dir_;
-  FakeClock clock_{kStart};
-  NoRetriever retriever_;
   FixedClassifier classifier_;
-  std::unique_ptr<Store> store_;
-  ServerOptions options_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
 };
 
 TEST_F(FeedbackTest, CreatesAClassifiedFeedbackMessageSeenByTheServiceAgent) {

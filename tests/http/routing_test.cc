@@ -6,35 +6,19 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "auth/authenticator.h"
-#include "http/server.h"
 #include "intent/fasttext_classifier.h"
 #include "intent/routing_service.h"
 #include "intent/taxonomy.h"
 #include "privacy/pseudonymizer.h"
-#include "store/sqlite/sqlite_store.h"
-#include "testing/test_util.h"
+#include "testing/api_server.h"
 
 namespace plume::http {
 namespace {
 
 using json = nlohmann::json;
 
-constexpr int64_t kStart = 1'800'000'000'000;
-constexpr const char* kPassword = "mot de passe solide";
-
-class NoRetriever final : public Retriever {
- public:
-  Result<std::vector<SearchHit>> Search(const SearchRequest&) const override {
-    return std::vector<SearchHit>{};
-  }
-  std::string Name() const override { return "none"; }
-};
-
-struct Session {
-  std::string cookie;
-  std::string csrf;
-};
+using Session = plume::testing::AgentSession;
+constexpr int64_t kStart = plume::testing::kApiStart;
 
 // Three well separated themes; enough for a deterministic one-thread fastText model.
 std::vector<intent::LabeledExample> TrainingExamples() {
@@ -57,16 +41,17 @@ std::vector<intent::LabeledExample> TrainingExamples() {
   return out;
 }
 
-class RoutingTest : public ::testing::Test {
+class RoutingTest : public ::testing::Test, protected plume::testing::ApiServer {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
+    model_dir_ = new testing::TempDir();
     intent::FastTextParams params;
     params.dim = 20;
     params.epoch = 50;
     params.bucket = 20000;
-    ASSERT_TRUE(intent::TrainFastText(TrainingExamples(), params, dir_->path() / "m.bin").ok());
-    auto clf = intent::FastTextClassifier::Load(dir_->path() / "m.bin", 0.3, "fasttext test");
+    ASSERT_TRUE(
+        intent::TrainFastText(TrainingExamples(), params, model_dir_->path() / "m.bin").ok());
+    auto clf = intent::FastTextClassifier::Load(model_dir_->path() / "m.bin", 0.3, "fasttext test");
     ASSERT_TRUE(clf.ok()) << clf.status().ToString();
     classifier_ = clf->release();
     auto taxonomy = intent::Taxonomy::Load(intent::TaxonomyPath(testing::ResourceDir()));
@@ -82,68 +67,30 @@ class RoutingTest : public ::testing::Test {
     delete pseudonymizer_;
     delete taxonomy_;
     delete classifier_;
-    delete dir_;
+    delete model_dir_;
   }
 
   void SetUp() override {
-    auto s = SqliteStore::Open((db_dir_.path() / "plume.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
     router_ = std::make_unique<intent::StoreRouter>(*store_, classifier_);
-    options_.port = 0;
-    options_.auth.password = auth::FastPasswordParamsForTests();
     options_.router = router_.get();
     options_.taxonomy = taxonomy_;
     options_.pseudonymizer = pseudonymizer_;
-    auth::Authenticator accounts(*store_, clock_, options_.auth);
-    for (auto [login, role, service] : std::vector<std::tuple<std::string, AgentRole, std::string>>{
-             {"claire", AgentRole::kAgent, "prefecture-69"},
-             {"sophie", AgentRole::kSupervisor, "prefecture-69"},
-             {"marc", AgentRole::kAgent, "caf-75"},
-             {"root", AgentRole::kAdmin, "plume"}}) {
-      Agent a;
-      a.login = login;
-      a.display_name = login;
-      a.role = role;
-      a.service = service;
-      ASSERT_TRUE(accounts.CreateAgent(a, kPassword).ok());
-    }
-    auto token = accounts.CreateApiToken("prefecture-69", "formulaire");
-    ASSERT_TRUE(token.ok());
-    token_ = token->token;
-    server_ = std::make_unique<Server>(*store_, retriever_, nullptr, clock_, options_);
-    ASSERT_TRUE(server_->Bind().ok());
-    thread_ = std::thread([this] { (void)server_->Listen(); });
+    ASSERT_NO_FATAL_FAILURE(CreateAgents({{"claire", AgentRole::kAgent, "prefecture-69"},
+                                          {"sophie", AgentRole::kSupervisor, "prefecture-69"},
+                                          {"marc", AgentRole::kAgent, "caf-75"},
+                                          {"root", AgentRole::kAdmin, "plume"}}));
+    token_ = CreateApiToken("prefecture-69", "formulaire");
+    ASSERT_NO_FATAL_FAILURE(StartServer());
     claire_ = Login("claire");
     root_ = Login("root");
   }
-  void TearDown() override {
-    server_->Stop();
-    thread_.join();
-  }
+  void TearDown() override { StopServer(); }
 
-  httplib::Client Client() const { return httplib::Client("127.0.0.1", server_->port()); }
-  Session Login(const std::string& login) {
-    auto res =
-        Client().Post("/api/auth/login", json{{"login", login}, {"password", kPassword}}.dump(),
-                      "application/json");
-    EXPECT_TRUE(res);
-    if (!res || res->status != 200) return {};
-    std::string cookie = res->get_header_value("Set-Cookie");
-    return {cookie.substr(0, cookie.find(';')), json::parse(res->body)["csrf_token"]};
-  }
-  static httplib::Headers With(const Session& s, bool csrf = true) {
-    httplib::Headers h{{"Cookie", s.cookie}};
-    if (csrf) h.emplace("X-CSRF-Token", s.csrf);
-    return h;
-  }
   httplib::Result Send(const std::string& method, const Session& s, const std::string& path,
                        const std::string& body) {
     if (method == "PUT") return Client().Put(path.c_str(), With(s), body, "application/json");
     return Client().Post(path.c_str(), With(s), body, "application/json");
-  }
-  httplib::Result Get(const Session& s, const std::string& path) {
-    return Client().Get(path.c_str(), With(s, false));
   }
   // Creates a message through the API with the integration token; returns its JSON.
   json CreateMessage(const std::string& body, const std::string& sender = "") {
@@ -164,14 +111,6 @@ class RoutingTest : public ::testing::Test {
              {{{"service", "prefecture-69"}, {"intent", "logement"}, {"queue", logement_queue}},
               {{"service", ""}, {"intent", "transports"}, {"queue", "bureau-permis"}}}}};
   }
-  static void ExpectError(const httplib::Result& res, int status, const std::string& code) {
-    ASSERT_TRUE(res) << "no response";
-    EXPECT_EQ(res->status, status) << res->body;
-    json body = json::parse(res->body, nullptr, false);
-    ASSERT_FALSE(body.is_discarded()) << res->body;
-    EXPECT_EQ(body["error"]["code"], code) << res->body;
-    EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
-  }
   size_t AuditCount(const std::string& action) {
     size_t n = 0;
     auto all = store_->ListAudit({std::nullopt, std::nullopt, 0, 1000});
@@ -182,23 +121,16 @@ class RoutingTest : public ::testing::Test {
     return n;
   }
 
-  static testing::TempDir* dir_;
+  static testing::TempDir* model_dir_;
   static intent::FastTextClassifier* classifier_;
   static intent::Taxonomy* taxonomy_;
   static privacy::Pseudonymizer* pseudonymizer_;
 
-  testing::TempDir db_dir_;
-  FakeClock clock_{kStart};
-  std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<intent::StoreRouter> router_;
-  NoRetriever retriever_;
-  ServerOptions options_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
   std::string token_;
   Session claire_, root_;
 };
-testing::TempDir* RoutingTest::dir_ = nullptr;
+testing::TempDir* RoutingTest::model_dir_ = nullptr;
 intent::FastTextClassifier* RoutingTest::classifier_ = nullptr;
 intent::Taxonomy* RoutingTest::taxonomy_ = nullptr;
 privacy::Pseudonymizer* RoutingTest::pseudonymizer_ = nullptr;

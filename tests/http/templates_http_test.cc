@@ -6,32 +6,16 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "auth/authenticator.h"
 #include "draft/template_candidates.h"
-#include "http/server.h"
-#include "store/sqlite/sqlite_store.h"
-#include "testing/test_util.h"
+#include "testing/api_server.h"
 
 namespace plume::http {
 namespace {
 
 using json = nlohmann::json;
 
-constexpr int64_t kStart = 1'800'000'000'000;
-constexpr const char* kPassword = "mot de passe solide";
-
-class NoRetriever final : public Retriever {
- public:
-  Result<std::vector<SearchHit>> Search(const SearchRequest&) const override {
-    return std::vector<SearchHit>{};
-  }
-  std::string Name() const override { return "none"; }
-};
-
-struct Session {
-  std::string cookie;
-  std::string csrf;
-};
+using Session = plume::testing::AgentSession;
+constexpr int64_t kStart = plume::testing::kApiStart;
 
 constexpr const char* kReply =
     "Bonjour Madame Martin,\n\n"
@@ -42,33 +26,19 @@ constexpr const char* kReply =
     "Je vous prie d'agréer, Madame, l'expression de mes salutations distinguées.\n\n"
     "Claire Agent";
 
-class TemplatesHttpTest : public ::testing::Test {
+class TemplatesHttpTest : public ::testing::Test, protected plume::testing::ApiServer {
  protected:
   void SetUp() override {
-    auto s = SqliteStore::Open((dir_.path() / "plume.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
     auto maker = draft::TemplateCandidateMaker::Create(plume::testing::ResourceDir() / "privacy");
     ASSERT_TRUE(maker.ok()) << maker.status().ToString();
     maker_ = std::move(maker).value();
-    options_.host = "127.0.0.1";
-    options_.port = 0;
-    options_.auth.password = auth::FastPasswordParamsForTests();
     options_.template_candidates = maker_.get();
-    auth::Authenticator accounts(*store_, clock_, options_.auth);
-    for (auto [login, role, service] : std::vector<std::tuple<std::string, AgentRole, std::string>>{
-             {"claire", AgentRole::kAgent, "prefecture-69"},
-             {"sophie", AgentRole::kSupervisor, "prefecture-69"},
-             {"marc", AgentRole::kAgent, "caf-75"},
-             {"nadia", AgentRole::kSupervisor, "caf-75"},
-             {"root", AgentRole::kAdmin, "plume"}}) {
-      Agent a;
-      a.login = login;
-      a.display_name = login;
-      a.role = role;
-      a.service = service;
-      ASSERT_TRUE(accounts.CreateAgent(a, kPassword).ok());
-    }
+    ASSERT_NO_FATAL_FAILURE(CreateAgents({{"claire", AgentRole::kAgent, "prefecture-69"},
+                                          {"sophie", AgentRole::kSupervisor, "prefecture-69"},
+                                          {"marc", AgentRole::kAgent, "caf-75"},
+                                          {"nadia", AgentRole::kSupervisor, "caf-75"},
+                                          {"root", AgentRole::kAdmin, "plume"}}));
     KnowledgeDocument doc;
     doc.id = "particuliers/F1342";
     doc.fiche_id = "F1342";
@@ -80,14 +50,9 @@ class TemplatesHttpTest : public ::testing::Test {
         "01 23 45 67 89.";
     doc.content_hash = "h1";
     ASSERT_TRUE(store_->UpsertDocuments({doc}, kStart).ok());
-    server_ = std::make_unique<Server>(*store_, retriever_, nullptr, clock_, options_);
-    ASSERT_TRUE(server_->Bind().ok());
-    thread_ = std::thread([this] { (void)server_->Listen(); });
+    ASSERT_NO_FATAL_FAILURE(StartServer());
   }
-  void TearDown() override {
-    server_->Stop();
-    thread_.join();
-  }
+  void TearDown() override { StopServer(); }
 
   // A message of `service` answered with kReply from a draft citing F1342; returns the decision.
   int64_t SentReply(const std::string& service, DecisionKind kind = DecisionKind::kEdited) {
@@ -120,35 +85,13 @@ class TemplatesHttpTest : public ::testing::Test {
     return id.ok() ? *id : 0;
   }
 
-  httplib::Client Client() const { return httplib::Client("127.0.0.1", server_->port()); }
-  Session Login(const std::string& login) {
-    auto res =
-        Client().Post("/api/auth/login", json{{"login", login}, {"password", kPassword}}.dump(),
-                      "application/json");
-    EXPECT_TRUE(res);
-    if (!res) return {};
-    EXPECT_EQ(res->status, 200) << res->body;
-    std::string cookie = res->get_header_value("Set-Cookie");
-    return {cookie.substr(0, cookie.find(';')), json::parse(res->body)["csrf_token"]};
-  }
+  // The body as raw text (these tests also send malformed JSON).
   httplib::Result Post(const Session& s, const std::string& path, const std::string& body,
                        bool csrf = true) {
-    httplib::Headers h{{"Cookie", s.cookie}};
-    if (csrf) h.emplace("X-CSRF-Token", s.csrf);
-    return Client().Post(path.c_str(), h, body, "application/json");
-  }
-  httplib::Result Get(const Session& s, const std::string& path) {
-    return Client().Get(path.c_str(), httplib::Headers{{"Cookie", s.cookie}});
+    return Client().Post(path.c_str(), With(s, csrf), body, "application/json");
   }
   static std::string Propose(int64_t decision) {
     return "/api/decisions/" + std::to_string(decision) + "/template-candidate";
-  }
-  static void ExpectError(const httplib::Result& res, int status, const std::string& code) {
-    ASSERT_TRUE(res) << "no response";
-    EXPECT_EQ(res->status, status) << res->body;
-    json body = json::parse(res->body, nullptr, false);
-    ASSERT_FALSE(body.is_discarded()) << res->body;
-    EXPECT_EQ(body["error"]["code"], code) << res->body;
   }
   json Proposed(const Session& s, int64_t decision) {
     auto res = Post(s, Propose(decision), "{}");
@@ -158,14 +101,7 @@ class TemplatesHttpTest : public ::testing::Test {
     return json::parse(res->body)["template"];
   }
 
-  plume::testing::TempDir dir_;
-  FakeClock clock_{kStart};
-  std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<draft::TemplateCandidateMaker> maker_;
-  NoRetriever retriever_;
-  ServerOptions options_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
 };
 
 TEST_F(TemplatesHttpTest, ASentReplyBecomesAnAnonymousCandidate) {
@@ -380,12 +316,9 @@ TEST_F(TemplatesHttpTest, OpenApiDescribesTheRoutes) {
 }
 
 TEST_F(TemplatesHttpTest, WithoutACandidateMakerProposingIsUnavailable) {
-  server_->Stop();
-  thread_.join();
+  StopServer();
   options_.template_candidates = nullptr;
-  server_ = std::make_unique<Server>(*store_, retriever_, nullptr, clock_, options_);
-  ASSERT_TRUE(server_->Bind().ok());
-  thread_ = std::thread([this] { (void)server_->Listen(); });
+  ASSERT_NO_FATAL_FAILURE(StartServer());
   const int64_t decision = SentReply("prefecture-69");
   ExpectError(Post(Login("claire"), Propose(decision), "{}"), 503, "unavailable");
   // An edited body cannot be checked either: refused; approving as proposed still works.

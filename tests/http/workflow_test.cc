@@ -7,12 +7,9 @@
 #include <set>
 #include <thread>
 
-#include "auth/authenticator.h"
 #include "fake_drafter.h"
-#include "http/server.h"
 #include "http/text_metrics.h"
-#include "store/sqlite/sqlite_store.h"
-#include "testing/test_util.h"
+#include "testing/api_server.h"
 
 namespace plume::http {
 namespace {
@@ -20,70 +17,30 @@ namespace {
 using json = nlohmann::json;
 using fakes::FakeDrafter;
 
-constexpr int64_t kStart = 1'800'000'000'000;  // 2027-01-15
+using Session = plume::testing::AgentSession;
+constexpr int64_t kStart = plume::testing::kApiStart;  // 2027-01-15
 constexpr int64_t kTtl = 3'600'000;
-constexpr const char* kPassword = "mot de passe solide";
+constexpr const char* kPassword = plume::testing::kAgentPassword;
 
-class NoRetriever final : public Retriever {
- public:
-  Result<std::vector<SearchHit>> Search(const SearchRequest&) const override {
-    return std::vector<SearchHit>{};
-  }
-  std::string Name() const override { return "none"; }
-};
-
-struct Session {
-  std::string cookie;  // "plume_session=..."
-  std::string csrf;
-};
-
-class WorkflowTest : public ::testing::Test {
+class WorkflowTest : public ::testing::Test, protected plume::testing::ApiServer {
  protected:
   void SetUp() override {
-    auto s = SqliteStore::Open((dir_.path() / "plume.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    options_.host = "127.0.0.1";
-    options_.port = 0;
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
     options_.max_body_bytes = 1 << 20;
-    options_.auth.password = auth::FastPasswordParamsForTests();
     options_.auth.session_ttl_ms = kTtl;
     options_.auth.rate_limit = {3, 60'000, 300'000, 1000};
-    auth::Authenticator accounts(*store_, clock_, options_.auth);
-    for (auto [login, role, service] : std::vector<std::tuple<std::string, AgentRole, std::string>>{
-             {"claire", AgentRole::kAgent, "prefecture-69"},
-             {"paul", AgentRole::kAgent, "prefecture-69"},
-             {"sophie", AgentRole::kSupervisor, "prefecture-69"},
-             {"marc", AgentRole::kAgent, "caf-75"},
-             {"nadia", AgentRole::kSupervisor, "caf-75"},
-             {"root", AgentRole::kAdmin, "plume"}}) {
-      Agent a;
-      a.login = login;
-      a.display_name = login;
-      a.role = role;
-      a.service = service;
-      ASSERT_TRUE(accounts.CreateAgent(a, kPassword).ok());
-    }
-    auto token = accounts.CreateApiToken("prefecture-69", "formulaire");
-    ASSERT_TRUE(token.ok());
-    token_ = token->token;
+    ASSERT_NO_FATAL_FAILURE(CreateAgents({{"claire", AgentRole::kAgent, "prefecture-69"},
+                                          {"paul", AgentRole::kAgent, "prefecture-69"},
+                                          {"sophie", AgentRole::kSupervisor, "prefecture-69"},
+                                          {"marc", AgentRole::kAgent, "caf-75"},
+                                          {"nadia", AgentRole::kSupervisor, "caf-75"},
+                                          {"root", AgentRole::kAdmin, "plume"}}));
+    token_ = CreateApiToken("prefecture-69", "formulaire");
     pref_msg_ = NewMessage("prefecture-69", "J'ai perdu ma carte d'identité.");
     caf_msg_ = NewMessage("caf-75", "Quand sera versé mon RSA ?");
-    StartServer(&drafter_);
+    ASSERT_NO_FATAL_FAILURE(StartServer(&drafter_));
   }
   void TearDown() override { StopServer(); }
-
-  void StartServer(Drafter* drafter) {
-    server_ = std::make_unique<Server>(*store_, retriever_, drafter, clock_, options_);
-    ASSERT_TRUE(server_->Bind().ok());
-    thread_ = std::thread([this] { (void)server_->Listen(); });
-  }
-  void StopServer() {
-    if (!server_) return;
-    server_->Stop();
-    thread_.join();
-    server_.reset();
-  }
 
   int64_t NewMessage(const std::string& service, const std::string& body) {
     Message m;
@@ -96,33 +53,7 @@ class WorkflowTest : public ::testing::Test {
     return id.ok() ? *id : 0;
   }
 
-  httplib::Client Client() const { return httplib::Client("127.0.0.1", server_->port()); }
-
-  httplib::Result LoginRaw(const std::string& login, const std::string& password) {
-    return Client().Post("/api/auth/login", json{{"login", login}, {"password", password}}.dump(),
-                         "application/json");
-  }
-  Session Login(const std::string& login) {
-    auto res = LoginRaw(login, kPassword);
-    EXPECT_TRUE(res);
-    if (!res) return {};
-    EXPECT_EQ(res->status, 200) << res->body;
-    std::string cookie = res->get_header_value("Set-Cookie");
-    return {cookie.substr(0, cookie.find(';')), json::parse(res->body)["csrf_token"]};
-  }
-  static httplib::Headers With(const Session& s, bool csrf = true) {
-    httplib::Headers h{{"Cookie", s.cookie}};
-    if (csrf) h.emplace("X-CSRF-Token", s.csrf);
-    return h;
-  }
   httplib::Headers Bearer() const { return {{"Authorization", "Bearer " + token_}}; }
-
-  httplib::Result Post(const Session& s, const std::string& path, const json& body) {
-    return Client().Post(path.c_str(), With(s), body.dump(), "application/json");
-  }
-  httplib::Result Get(const Session& s, const std::string& path) {
-    return Client().Get(path.c_str(), With(s, false));
-  }
 
   json CreateDraft(const Session& s, int64_t message_id) {
     auto res = Post(s, "/api/messages/" + std::to_string(message_id) + "/drafts", json::object());
@@ -130,15 +61,6 @@ class WorkflowTest : public ::testing::Test {
     if (!res) return {};
     EXPECT_EQ(res->status, 201) << res->body;
     return json::parse(res->body)["draft"];
-  }
-
-  static void ExpectError(const httplib::Result& res, int status, const std::string& code) {
-    ASSERT_TRUE(res) << "no response";
-    EXPECT_EQ(res->status, status) << res->body;
-    json body = json::parse(res->body, nullptr, false);
-    ASSERT_FALSE(body.is_discarded()) << res->body;
-    EXPECT_EQ(body["error"]["code"], code) << res->body;
-    EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
   }
 
   std::vector<AuditEntry> Audit(const std::string& action) {
@@ -151,14 +73,7 @@ class WorkflowTest : public ::testing::Test {
     return out;
   }
 
-  plume::testing::TempDir dir_;
-  FakeClock clock_{kStart};
-  std::unique_ptr<SqliteStore> store_;
-  NoRetriever retriever_;
   FakeDrafter drafter_;
-  ServerOptions options_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
   std::string token_;
   int64_t pref_msg_ = 0;
   int64_t caf_msg_ = 0;

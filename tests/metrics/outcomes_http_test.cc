@@ -8,11 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "auth/authenticator.h"
 #include "http/fake_drafter.h"
-#include "http/server.h"
-#include "store/sqlite/sqlite_store.h"
-#include "testing/test_util.h"
+#include "testing/api_server.h"
 
 namespace plume::http {
 namespace {
@@ -20,95 +17,30 @@ namespace {
 using json = nlohmann::json;
 using ::testing::HasSubstr;
 
-constexpr int64_t kStart = 1'800'000'000'000;  // 2027-01-15
+using Session = plume::testing::AgentSession;
 constexpr int64_t kDay = 86'400'000;
-constexpr const char* kPassword = "mot de passe solide";
 
-class NoRetriever final : public Retriever {
- public:
-  Result<std::vector<SearchHit>> Search(const SearchRequest&) const override {
-    return std::vector<SearchHit>{};
-  }
-  std::string Name() const override { return "none"; }
-};
-
-struct Session {
-  std::string cookie;
-  std::string csrf;
-};
-
-class OutcomesHttpTest : public ::testing::Test {
+class OutcomesHttpTest : public ::testing::Test, protected plume::testing::ApiServer {
  protected:
   void SetUp() override {
-    auto s = SqliteStore::Open((dir_.path() / "plume.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    options_.host = "127.0.0.1";
-    options_.port = 0;
-    options_.auth.password = auth::FastPasswordParamsForTests();
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
     options_.satisfaction.max_requests_per_ip_per_hour = 12;
-    auth::Authenticator accounts(*store_, clock_, options_.auth);
-    for (auto [login, role, service] : std::vector<std::tuple<std::string, AgentRole, std::string>>{
-             {"claire", AgentRole::kAgent, "prefecture-69"},
-             {"sophie", AgentRole::kSupervisor, "prefecture-69"},
-             {"marc", AgentRole::kAgent, "caf-75"},
-             {"nadia", AgentRole::kSupervisor, "caf-75"},
-             {"root", AgentRole::kAdmin, "plume"}}) {
-      Agent a;
-      a.login = login;
-      a.display_name = login;
-      a.role = role;
-      a.service = service;
-      ASSERT_TRUE(accounts.CreateAgent(a, kPassword).ok());
-    }
-    auto token = accounts.CreateApiToken("prefecture-69", "formulaire");
-    ASSERT_TRUE(token.ok());
-    api_token_ = token->token;
+    ASSERT_NO_FATAL_FAILURE(CreateAgents({{"claire", AgentRole::kAgent, "prefecture-69"},
+                                          {"sophie", AgentRole::kSupervisor, "prefecture-69"},
+                                          {"marc", AgentRole::kAgent, "caf-75"},
+                                          {"nadia", AgentRole::kSupervisor, "caf-75"},
+                                          {"root", AgentRole::kAdmin, "plume"}}));
+    api_token_ = CreateApiToken("prefecture-69", "formulaire");
     Message m;
     m.service = "prefecture-69";
     m.body = "J'ai perdu ma carte d'identité.";
     m.received_at_ms = clock_.NowMillis() - 2 * kDay;
     message_ = *store_->CreateMessage(m);
-    server_ = std::make_unique<Server>(*store_, retriever_, &drafter_, clock_, options_);
-    ASSERT_TRUE(server_->Bind().ok());
-    thread_ = std::thread([this] { (void)server_->Listen(); });
+    ASSERT_NO_FATAL_FAILURE(StartServer(&drafter_));
   }
-  void TearDown() override {
-    server_->Stop();
-    thread_.join();
-  }
+  void TearDown() override { StopServer(); }
 
-  httplib::Client Client() const { return httplib::Client("127.0.0.1", server_->port()); }
-  Session Login(const std::string& login) {
-    auto res =
-        Client().Post("/api/auth/login", json{{"login", login}, {"password", kPassword}}.dump(),
-                      "application/json");
-    EXPECT_TRUE(res && res->status == 200);
-    if (!res) return {};
-    std::string cookie = res->get_header_value("Set-Cookie");
-    return {cookie.substr(0, cookie.find(';')), json::parse(res->body)["csrf_token"]};
-  }
-  httplib::Result Post(const Session& s, const std::string& path, const json& body) {
-    httplib::Headers h{{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}};
-    return Client().Post(path.c_str(), h, body.dump(), "application/json");
-  }
-  httplib::Result Get(const Session& s, const std::string& path) {
-    return Client().Get(path.c_str(), httplib::Headers{{"Cookie", s.cookie}});
-  }
-  static void ExpectError(const httplib::Result& res, int status, const std::string& code) {
-    ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, status) << res->body;
-    EXPECT_EQ(json::parse(res->body, nullptr, false)["error"]["code"], code) << res->body;
-  }
-
-  testing::TempDir dir_;
-  FakeClock clock_{kStart};
-  std::unique_ptr<SqliteStore> store_;
-  NoRetriever retriever_;
   fakes::FakeDrafter drafter_;
-  ServerOptions options_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
   std::string api_token_;
   int64_t message_ = 0;
 };
