@@ -6,8 +6,8 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <map>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 #include "privacy/name_detector.h"
@@ -218,8 +218,10 @@ bool IsWayType(std::string_view w) {
                                                "zac",
                                                "zi",
                                                "r"};
+  // The longest way type has 11 bytes; comparing the first byte first avoids most memcmp calls.
+  if (w.empty() || w.size() > 11) return false;
   for (std::string_view way : kWays) {
-    if (w == way) return true;
+    if (way.size() == w.size() && way[0] == w[0] && w == way) return true;
   }
   return false;
 }
@@ -327,19 +329,33 @@ enum class CueKind { kNone, kBirth, kCaf, kTax };
 // "naissance", "ddn" (birth date); "allocataire", "caf", "msa"; "fiscal(e)", "spi", "impôt(s)".
 CueKind ClassifyCue(std::string_view word) {
   if (word.size() < 2 || word.size() > 12) return CueKind::kNone;
+  // Byte lengths of the cue words by first letter (bit n: n bytes): n[ée]e?s? is 2 to 6 bytes,
+  // "naissance" 9; "allocataire" 11; "caf", "msa", "spi", "ddn" 3; "fiscal(e)" 6-7;
+  // "impot(s)", "impôt(s)" 5-7. Rejects most words before the lower-case copy.
+  uint32_t lengths = 0;
   switch (word[0] | 0x20) {
     case 'n':
+      lengths = 0x27Cu;  // 2..6, 9
+      break;
     case 'a':
+      lengths = 1u << 11;
+      break;
     case 'c':
     case 'm':
-    case 'f':
     case 's':
-    case 'i':
     case 'd':
+      lengths = 1u << 3;
+      break;
+    case 'f':
+      lengths = (1u << 6) | (1u << 7);
+      break;
+    case 'i':
+      lengths = (1u << 5) | (1u << 6) | (1u << 7);
       break;
     default:
       return CueKind::kNone;
   }
+  if (((lengths >> word.size()) & 1) == 0) return CueKind::kNone;
   char buf[12];
   size_t n = 0;
   for (size_t i = 0; i < word.size(); ++i) {
@@ -788,6 +804,14 @@ struct Pseudonymizer::Impl {
       // Earliest end of a cue whose first following digit is d (at most 40 characters before).
       size_t lo = d;
       int chars = 0;
+      // Eight ASCII bytes at a time while none is a digit or a line break (one character each).
+      while (lo >= 8 && chars + 8 <= 40) {
+        uint64_t x;
+        std::memcpy(&x, text.data() + lo - 8, 8);
+        if ((x & kHighs) != 0 || HasDigitByte(x) || HasByte(x, '\n')) break;
+        lo -= 8;
+        chars += 8;
+      }
       while (lo > 0) {
         auto c = static_cast<unsigned char>(text[lo - 1]);
         if (c == '\n' || IsDigit(c)) break;
@@ -990,16 +1014,37 @@ Result<Pseudonymized> Pseudonymizer::Pseudonymize(std::string_view text,
                                                   const PseudonymizeHints& hints) const {
   PLUME_ASSIGN_OR_RETURN(std::vector<PiiSpan> spans, Detect(text, hints));
   Pseudonymized result;
-  result.text.reserve(text.size());
-  std::map<std::pair<PiiType, std::string_view>, size_t> index;  // -> entry
+  // Placeholders are at most 20 bytes ("[NUM_ALLOCATAIRE_99]"): one allocation in most cases.
+  result.text.reserve(text.size() + 8 * spans.size());
+  result.replacements.reserve(spans.size());
+  // (type, original) -> entry: a linear search over the few entries of a message, a hash map
+  // once there are many. Keys are views into `text` (stable, unlike the entries' strings).
+  constexpr size_t kLinearEntries = 24;
+  constexpr size_t kNoEntry = static_cast<size_t>(-1);
+  std::vector<std::string_view> originals;  // parallel to result.mapping.entries
+  std::unordered_map<std::string_view, std::vector<size_t>> index;
+  auto find_entry = [&](PiiType type, std::string_view original) {
+    const std::vector<MappingEntry>& entries = result.mapping.entries;
+    if (entries.size() <= kLinearEntries) {
+      for (size_t e = 0; e < entries.size(); ++e) {
+        if (entries[e].type == type && originals[e] == original) return e;
+      }
+      return kNoEntry;
+    }
+    auto it = index.find(original);
+    if (it == index.end()) return kNoEntry;
+    for (size_t e : it->second) {
+      if (entries[e].type == type) return e;
+    }
+    return kNoEntry;
+  };
   std::array<int, kPiiTypeCount> counters{};
   size_t pos = 0;
   for (const PiiSpan& s : spans) {
     result.text.append(text.substr(pos, s.begin - pos));
     std::string_view original = text.substr(s.begin, s.end - s.begin);
-    auto key = std::make_pair(s.type, original);
-    auto it = index.find(key);
-    if (it == index.end()) {
+    size_t entry = find_entry(s.type, original);
+    if (entry == kNoEntry) {
       int n = ++counters[static_cast<int>(s.type)];
       std::string placeholder(1, '[');
       placeholder.append(PlaceholderLabel(s.type));
@@ -1007,9 +1052,16 @@ Result<Pseudonymized> Pseudonymizer::Pseudonymize(std::string_view text,
       placeholder.append(std::to_string(n));
       placeholder.push_back(']');
       result.mapping.entries.push_back({placeholder, s.type, std::string(original)});
-      it = index.emplace(key, result.mapping.entries.size() - 1).first;
+      originals.push_back(original);
+      entry = originals.size() - 1;
+      if (entry == kLinearEntries) {
+        // From now on the hash map: index every entry so far.
+        for (size_t e = 0; e <= entry; ++e) index[originals[e]].push_back(e);
+      } else if (entry > kLinearEntries) {
+        index[original].push_back(entry);
+      }
     }
-    const std::string& placeholder = result.mapping.entries[it->second].placeholder;
+    const std::string& placeholder = result.mapping.entries[entry].placeholder;
     Replacement r;
     r.type = s.type;
     r.begin = s.begin;
