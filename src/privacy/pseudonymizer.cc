@@ -511,36 +511,23 @@ const MappingEntry* Mapping::Find(std::string_view placeholder) const {
 struct Pseudonymizer::Impl {
   PseudonymizerConfig config;
   NameDetector names;
-  // Anchored patterns (matched at a trigger position).
-  RE2 phone_fr;
+  // Anchored patterns (matched at a trigger position). French phones, NIR, SIRET, SIREN and
+  // numéros fiscaux / allocataires use the exact hand-written shape matchers of validators.h.
   RE2 phone_intl;
-  RE2 nir;
-  RE2 siret;
-  RE2 siren;
-  RE2 fiscal;
   RE2 address;
   RE2 plate_old;
   RE2 plate_siv;
   RE2 email_domain;
-  // Numbers announced by a cue word (see ClassifyCue and AfterCue), matched at their first digit.
+  // Dates announced by a cue word (see ClassifyCue and AfterCue), matched at their first digit.
   RE2 birth_date;
-  RE2 caf_number;
-  RE2 tax_number;
   RE2 placeholder_like;
 
   Impl(PseudonymizerConfig cfg, NameDetector detector)
       : config(std::move(cfg)),
         names(std::move(detector)),
-        phone_fr(R"((?:00[ .-]?33[ .-]?(?:\(0\)[ .-]?)?|0)[1-9](?:[ .-]?\d{2}){4})", Utf8Options()),
         phone_intl(R"(\+(?:33[ .-]?(?:\(0\)[ .-]?)?[1-9](?:[ .-]?\d{2}){4}|)"
                    R"([1-9]\d{0,2}(?:[ .-]?\(0\))?(?:[ .-]?\d){6,13}))",
                    Utf8Options()),
-        nir(R"([1-478][ .-]?\d{2}[ .-]?\d{2}[ .-]?(?:\d{2}|2[ABab])[ .-]?\d{3}[ .-]?\d{3})"
-            R"([ .-]?\d{2})",
-            Utf8Options()),
-        siret(R"(\d{3}[ .]?\d{3}[ .]?\d{3}[ .]?\d{5})", Utf8Options()),
-        siren(R"(\d{3}[ .]?\d{3}[ .]?\d{3})", Utf8Options()),
-        fiscal(R"([0-3]\d(?: ?\d){11})", Utf8Options()),
         address(AddressPattern(), Utf8Options()),
         plate_old(R"(\d{1,4}[ -]?[A-HJ-NP-Z]{1,3}[ -]?(?:97[1-6]|2[AB]|0[1-9]|[1-8]\d|9[0-5]))",
                   Utf8Options()),
@@ -549,14 +536,11 @@ struct Pseudonymizer::Impl {
                      R"(\.[A-Za-z]{2,24})",
                      Utf8Options()),
         birth_date(std::string(kDatePattern), Utf8Options()),
-        caf_number(R"(\d{7,8}|\d{3} \d{4})", Utf8Options()),
-        tax_number(R"(\d(?: ?\d){12})", Utf8Options()),
         placeholder_like(R"(\[\s*([^\[\]\d\n]{1,40}?)[ _-]*(\d{1,4})\s*\])", Utf8Options()) {}
 
   Status CheckPatterns() const {
-    for (const RE2* re :
-         {&phone_fr, &phone_intl, &nir, &siret, &siren, &fiscal, &address, &plate_old, &plate_siv,
-          &email_domain, &birth_date, &caf_number, &tax_number, &placeholder_like}) {
+    for (const RE2* re : {&phone_intl, &address, &plate_old, &plate_siv, &email_domain, &birth_date,
+                          &placeholder_like}) {
       if (!re->ok()) return Internal("privacy pattern failed to compile: " + re->error());
     }
     return Status::Ok();
@@ -569,6 +553,13 @@ struct Pseudonymizer::Impl {
     if (!re.Match(window, 0, window.size(), RE2::ANCHOR_START, &m, 1)) return 0;
     if (m.empty() || AlnumAt(text, pos + m.size())) return 0;
     return m.size();
+  }
+
+  // MatchAt for a hand-written shape matcher (validators.h).
+  static size_t MatchShapeAt(size_t (*shape)(std::string_view), std::string_view text, size_t pos) {
+    size_t len = shape(text.substr(pos, kWindow));
+    if (len == 0 || AlnumAt(text, pos + len)) return 0;
+    return len;
   }
 
   void Add(std::vector<Candidate>* out, PiiType type, size_t begin, size_t end) const {
@@ -612,21 +603,21 @@ struct Pseudonymizer::Impl {
     };
     std::string_view rest = text.substr(pos);
     if (digits >= 10 && rest[0] == '0') {
-      size_t len = MatchAt(phone_fr, text, pos);
+      size_t len = MatchShapeAt(MatchFrenchPhoneShape, text, pos);
       consider(PiiType::kPhone, len, len > 0 && IsValidFrenchPhone(rest.substr(0, len)));
     }
     if (digits >= 13) {
-      size_t len = MatchAt(nir, text, pos);
+      size_t len = MatchShapeAt(MatchNirShape, text, pos);
       consider(PiiType::kNir, len, len > 0 && IsValidNir(rest.substr(0, len)));
-      len = MatchAt(fiscal, text, pos);
+      len = MatchShapeAt(MatchFiscalShape, text, pos);
       consider(PiiType::kTaxNumber, len, len > 0);
     }
     if (digits >= 14) {
-      size_t len = MatchAt(siret, text, pos);
+      size_t len = MatchShapeAt(MatchSiretShape, text, pos);
       consider(PiiType::kSiret, len, len > 0 && IsValidSiret(rest.substr(0, len)));
     }
     if (digits >= 9) {
-      size_t len = MatchAt(siren, text, pos);
+      size_t len = MatchShapeAt(MatchSirenShape, text, pos);
       consider(PiiType::kSiren, len, len > 0 && IsValidSiren(rest.substr(0, len)));
     }
     // Addresses and old plates: the number is followed by (space, dash or comma and) a letter.
@@ -858,24 +849,30 @@ struct Pseudonymizer::Impl {
 
   // The number announced by a cue starts at the first digit after it (the text between holds
   // no digit, no line break and at most 40 characters) and ends within 120 bytes of the cue.
-  // Matched with the anchored whole-match patterns, which RE2 answers with its DFA alone.
+  // Dates are matched with an anchored RE2 pattern (its DFA alone), numbers with the shape
+  // matchers of validators.h.
   void AfterCue(std::string_view text, CueKind kind, size_t cue_end,
                 std::vector<Candidate>* out) const {
     size_t begin = FirstDigitSoonAfter(text, cue_end);
     if (begin >= text.size() || begin >= cue_end + kCueWindow) return;
-    const RE2* number = &birth_date;
     PiiType type = PiiType::kBirthDate;
     if (kind == CueKind::kCaf) {
-      number = &caf_number;
       type = PiiType::kCafNumber;
     } else if (kind == CueKind::kTax) {
-      number = &tax_number;
       type = PiiType::kTaxNumber;
     }
     std::string_view window = text.substr(begin, cue_end + kCueWindow - begin);
-    re2::StringPiece m;
-    if (!number->Match(window, 0, window.size(), RE2::ANCHOR_START, &m, 1)) return;
-    size_t end = begin + m.size();
+    size_t len = 0;
+    if (type == PiiType::kCafNumber) {
+      len = MatchCafNumberShape(window);
+    } else if (type == PiiType::kTaxNumber) {
+      len = MatchTaxNumberShape(window);
+    } else {
+      re2::StringPiece m;
+      if (birth_date.Match(window, 0, window.size(), RE2::ANCHOR_START, &m, 1)) len = m.size();
+    }
+    if (len == 0) return;
+    size_t end = begin + len;
     if (AlnumAt(text, end)) return;
     if (type != PiiType::kBirthDate && end + 1 < text.size() && text[end] == ' ' &&
         IsDigit(static_cast<unsigned char>(text[end + 1]))) {

@@ -148,4 +148,130 @@ bool IsValidFrenchPhone(std::string_view text) {
   return d.size() == 10 && d[0] == '0' && d[1] >= '1' && d[1] <= '9';
 }
 
+namespace {
+
+// Position in a text for the shape matchers: each step consumes what it matches or fails.
+class ShapeCursor {
+ public:
+  explicit ShapeCursor(std::string_view text) : text_(text) {}
+  size_t pos() const { return pos_; }
+  bool At(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
+  bool DigitAt(size_t offset) const {
+    return pos_ + offset < text_.size() && IsDigit(text_[pos_ + offset]);
+  }
+  // `n` digits.
+  bool Digits(int n) {
+    for (int k = 0; k < n; ++k) {
+      if (!DigitAt(0)) return false;
+      ++pos_;
+    }
+    return true;
+  }
+  // One byte among `set`, when present ("[ .-]?").
+  void Optional(std::string_view set) {
+    if (pos_ < text_.size() && set.find(text_[pos_]) != std::string_view::npos) ++pos_;
+  }
+  bool Literal(std::string_view s) {
+    if (text_.substr(pos_, s.size()) != s) return false;
+    pos_ += s.size();
+    return true;
+  }
+  bool OneOf(std::string_view set) {
+    if (pos_ >= text_.size() || set.find(text_[pos_]) == std::string_view::npos) return false;
+    ++pos_;
+    return true;
+  }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+size_t MatchFrenchPhoneShape(std::string_view text) {
+  ShapeCursor c(text);
+  if (c.Literal("00")) {
+    // "0" then [1-9] cannot match "00": only the international prefix can.
+    c.Optional(" .-");
+    if (!c.Literal("33")) return 0;
+    c.Optional(" .-");
+    if (c.Literal("(0)")) c.Optional(" .-");
+  } else if (!c.Literal("0")) {
+    return 0;
+  }
+  if (!c.OneOf("123456789")) return 0;
+  for (int k = 0; k < 4; ++k) {
+    c.Optional(" .-");
+    if (!c.Digits(2)) return 0;
+  }
+  return c.pos();
+}
+
+size_t MatchNirShape(std::string_view text) {
+  ShapeCursor c(text);
+  if (!c.OneOf("123478")) return 0;
+  c.Optional(" .-");
+  if (!c.Digits(2)) return 0;
+  c.Optional(" .-");
+  if (!c.Digits(2)) return 0;
+  c.Optional(" .-");
+  if (!(c.DigitAt(0) && c.DigitAt(1) ? c.Digits(2) : c.Literal("2") && c.OneOf("ABab"))) {
+    return 0;
+  }
+  c.Optional(" .-");
+  if (!c.Digits(3)) return 0;
+  c.Optional(" .-");
+  if (!c.Digits(3)) return 0;
+  c.Optional(" .-");
+  if (!c.Digits(2)) return 0;
+  return c.pos();
+}
+
+size_t MatchSiretShape(std::string_view text) {
+  ShapeCursor c(text);
+  for (int k = 0; k < 3; ++k) {
+    if (!c.Digits(3)) return 0;
+    c.Optional(" .");
+  }
+  return c.Digits(5) ? c.pos() : 0;
+}
+
+size_t MatchSirenShape(std::string_view text) {
+  ShapeCursor c(text);
+  for (int k = 0; k < 3; ++k) {
+    if (k > 0) c.Optional(" .");
+    if (!c.Digits(3)) return 0;
+  }
+  return c.pos();
+}
+
+size_t MatchFiscalShape(std::string_view text) {
+  ShapeCursor c(text);
+  if (!c.OneOf("0123") || !c.Digits(1)) return 0;
+  for (int k = 0; k < 11; ++k) {
+    c.Optional(" ");
+    if (!c.Digits(1)) return 0;
+  }
+  return c.pos();
+}
+
+size_t MatchCafNumberShape(std::string_view text) {
+  ShapeCursor c(text);
+  // First alternative, greedy: 8 digits, else 7.
+  if (c.Digits(7)) return c.DigitAt(0) ? 8 : 7;
+  ShapeCursor d(text);
+  return d.Digits(3) && d.Literal(" ") && d.Digits(4) ? d.pos() : 0;
+}
+
+size_t MatchTaxNumberShape(std::string_view text) {
+  ShapeCursor c(text);
+  if (!c.Digits(1)) return 0;
+  for (int k = 0; k < 12; ++k) {
+    c.Optional(" ");
+    if (!c.Digits(1)) return 0;
+  }
+  return c.pos();
+}
+
 }  // namespace plume::privacy
