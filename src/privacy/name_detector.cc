@@ -1468,7 +1468,7 @@ class Scanner {
     int known = 0;
     Features(k, [&](std::string_view f) {
       float w = 0;
-      if (model_->Weight(NameFeatureHash(f), &w)) {
+      if (model_->Weight(NameFeatureHashPadded(f.data(), f.size()), &w)) {
         sum += w;
         ++known;
       }
@@ -1557,19 +1557,36 @@ class Scanner {
     return s.substr(from);
   }
 
-  // Calls sink(feature) for each feature of word k (the same in training and detection).
+  // Calls sink(feature) for each feature of word k (the same in training and detection); the 8
+  // bytes after the feature are readable and zero.
   template <typename Sink>
   void Features(size_t k, Sink&& sink) {
-    char buf[96];
+    // A feature is at most kMax bytes; the 8 bytes after it are zero (NameFeatureHashPadded).
+    constexpr size_t kMax = 96;
+    char buf[kMax + 8];
+    // Parts are short: fixed-size copies instead of a memcpy call per part.
+    auto append = [&](size_t n, std::string_view part) {
+      size_t m = std::min(part.size(), kMax - n);
+      char* dst = buf + n;
+      const char* src = part.data();
+      for (; m >= 8; m -= 8, dst += 8, src += 8) std::memcpy(dst, src, 8);
+      if (m & 4) {
+        std::memcpy(dst, src, 4);
+        dst += 4;
+        src += 4;
+      }
+      if (m & 2) {
+        std::memcpy(dst, src, 2);
+        dst += 2;
+        src += 2;
+      }
+      if (m & 1) *dst++ = *src;
+      return static_cast<size_t>(dst - buf);
+    };
     auto put = [&](std::string_view a, std::string_view b, std::string_view c = {},
                    std::string_view d = {}) {
-      size_t n = 0;
-      for (std::string_view part : {a, b, c, d}) {
-        size_t m = std::min(part.size(), sizeof buf - n);
-        if (m == 0) continue;
-        std::memcpy(buf + n, part.data(), m);
-        n += m;
-      }
+      size_t n = append(append(append(append(0, a), b), c), d);
+      std::memset(buf + n, 0, 8);
       sink(std::string_view(buf, n));
     };
     const bool rule = scratch_.in_rule[k] != 0;
