@@ -537,13 +537,31 @@ const WordSet& TitleAbbreviations() {
 }
 
 // Particles allowed inside a name when followed by a capitalised word ("de la Fontaine").
+// Word of 1 to 3 bytes packed with its length into an integer (exact: distinct words, distinct
+// keys).
+constexpr uint32_t PackShort(std::string_view w) {
+  uint32_t key = static_cast<uint32_t>(w.size()) << 24;
+  for (size_t i = 0; i < w.size(); ++i) {
+    key |= static_cast<uint32_t>(static_cast<unsigned char>(w[i])) << (8 * i);
+  }
+  return key;
+}
+constexpr std::array<uint32_t, 34> kParticleKeys = [] {
+  constexpr std::string_view kParticles[] = {
+      "de",  "du",  "des", "d",   "la",  "le", "van", "von", "der", "den", "da",  "di",
+      "del", "dos", "ben", "bin", "el",  "al", "Le",  "La",  "De",  "Du",  "Van", "Von",
+      "Da",  "Di",  "Del", "Dos", "Ben", "El", "Al",  "Mac", "Mc",  "O"};
+  std::array<uint32_t, 34> keys{};
+  for (size_t i = 0; i < keys.size(); ++i) keys[i] = PackShort(kParticles[i]);
+  return keys;
+}();
 bool IsParticle(std::string_view w) {
-  return w == "de" || w == "du" || w == "des" || w == "d" || w == "la" || w == "le" || w == "van" ||
-         w == "von" || w == "der" || w == "den" || w == "da" || w == "di" || w == "del" ||
-         w == "dos" || w == "ben" || w == "bin" || w == "el" || w == "al" || w == "Le" ||
-         w == "La" || w == "De" || w == "Du" || w == "Van" || w == "Von" || w == "Da" ||
-         w == "Di" || w == "Del" || w == "Dos" || w == "Ben" || w == "El" || w == "Al" ||
-         w == "Mac" || w == "Mc" || w == "O";
+  if (w.empty() || w.size() > 3) return false;
+  const uint32_t key = PackShort(w);
+  for (uint32_t k : kParticleKeys) {
+    if (k == key) return true;
+  }
+  return false;
 }
 
 // Key words of closing formulas ("Cordialement", "salutations distinguées", "Bien à vous" is
@@ -698,14 +716,17 @@ void Tokenize(std::string_view text, std::vector<Word>* out) {
 
 bool IsHorizontalSpace(std::string_view gap) {
   if (gap.empty()) return false;
+  const size_t n = gap.size();
   size_t i = 0;
-  while (i < gap.size()) {
-    if (gap[i] == ' ' || gap[i] == '\t') {
+  while (i < n) {
+    auto c = static_cast<unsigned char>(gap[i]);
+    if (c == ' ' || c == '\t') {
       ++i;
-    } else if (gap.compare(i, 2, "\xC2\xA0") == 0) {
-      i += 2;
-    } else if (gap.compare(i, 3, "\xE2\x80\xAF") == 0) {
-      i += 3;
+    } else if (c == 0xC2 && i + 1 < n && static_cast<unsigned char>(gap[i + 1]) == 0xA0) {
+      i += 2;  // no-break space
+    } else if (c == 0xE2 && i + 2 < n && static_cast<unsigned char>(gap[i + 1]) == 0x80 &&
+               static_cast<unsigned char>(gap[i + 2]) == 0xAF) {
+      i += 3;  // narrow no-break space
     } else {
       return false;
     }
