@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -639,6 +640,26 @@ struct Word {
   uint64_t hash = 0;     // HashWord of the lower-case form
 };
 
+// End of the run of ASCII lower-case letters starting at `i`, eight bytes at a time.
+size_t LowerAsciiRunEnd(std::string_view text, size_t i) {
+  const size_t n = text.size();
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kHigh = 0x8080808080808080ull;
+    while (i + 8 <= n) {
+      uint64_t x;
+      std::memcpy(&x, text.data() + i, 8);
+      const uint64_t y = x & ~kHigh;  // 7 bits: the additions below cannot carry across bytes
+      // High bit set in the bytes that are ASCII and in 'a'..'z'.
+      const uint64_t lower =
+          (y + 0x1F1F1F1F1F1F1F1Full) & ~(y + 0x0505050505050505ull) & ~x & kHigh;
+      if (lower != kHigh) return i + static_cast<size_t>(std::countr_zero(~lower & kHigh)) / 8;
+      i += 8;
+    }
+  }
+  while (i < n && static_cast<unsigned char>(text[i] - 'a') < 26) ++i;
+  return i;
+}
+
 // Word tokens of `text`, appended to `words` (cleared first).
 void Tokenize(std::string_view text, std::vector<Word>* out) {
   std::vector<Word>& words = *out;
@@ -664,8 +685,7 @@ void Tokenize(std::string_view text, std::vector<Word>* out) {
     bool all_upper = w.cap;
     while (i < n) {
       // Run of lower-case ASCII letters, the common case.
-      size_t run = i;
-      while (run < n && static_cast<unsigned char>(text[run] - 'a') < 26) ++run;
+      size_t run = LowerAsciiRunEnd(text, i);
       if (run > i) {
         w.letters += static_cast<int>(run - i);
         all_upper = false;
