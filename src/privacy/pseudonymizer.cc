@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <system_error>
@@ -1019,6 +1020,8 @@ Result<Pseudonymized> Pseudonymizer::Pseudonymize(std::string_view text,
   constexpr size_t kLinearEntries = 24;
   constexpr size_t kNoEntry = static_cast<size_t>(-1);
   std::vector<std::string_view> originals;  // parallel to result.mapping.entries
+  originals.reserve(spans.size());
+  result.mapping.entries.reserve(spans.size());
   std::unordered_map<std::string_view, std::vector<size_t>> index;
   auto find_entry = [&](PiiType type, std::string_view original) {
     const std::vector<MappingEntry>& entries = result.mapping.entries;
@@ -1043,12 +1046,18 @@ Result<Pseudonymized> Pseudonymizer::Pseudonymize(std::string_view text,
     size_t entry = find_entry(s.type, original);
     if (entry == kNoEntry) {
       int n = ++counters[static_cast<int>(s.type)];
-      std::string placeholder(1, '[');
-      placeholder.append(PlaceholderLabel(s.type));
+      char number[16];
+      const size_t digits =
+          static_cast<size_t>(std::to_chars(number, number + sizeof number, n).ptr - number);
+      const std::string_view label = PlaceholderLabel(s.type);
+      std::string placeholder;
+      placeholder.reserve(label.size() + digits + 3);
+      placeholder.push_back('[');
+      placeholder.append(label);
       placeholder.push_back('_');
-      placeholder.append(std::to_string(n));
+      placeholder.append(number, digits);
       placeholder.push_back(']');
-      result.mapping.entries.push_back({placeholder, s.type, std::string(original)});
+      result.mapping.entries.push_back({std::move(placeholder), s.type, std::string(original)});
       originals.push_back(original);
       entry = originals.size() - 1;
       if (entry == kLinearEntries) {
