@@ -219,8 +219,17 @@ bool IsWayType(std::string_view w) {
                                                "zac",
                                                "zi",
                                                "r"};
-  // The longest way type has 11 bytes; comparing the first byte first avoids most memcmp calls.
-  if (w.empty() || w.size() > 11) return false;
+  // (first letter, length) pairs of the way types (at most 11 bytes): most words are rejected
+  // without walking the list.
+  static constexpr std::array<uint16_t, 26> kLengthsByLetter = [] {
+    std::array<uint16_t, 26> t{};
+    for (std::string_view way : kWays) t[way[0] - 'a'] |= static_cast<uint16_t>(1u << way.size());
+    return t;
+  }();
+  if (w.empty() || w.size() > 11 || w[0] < 'a' || w[0] > 'z' ||
+      ((kLengthsByLetter[w[0] - 'a'] >> w.size()) & 1) == 0) {
+    return false;
+  }
   for (std::string_view way : kWays) {
     if (way.size() == w.size() && way[0] == w[0] && w == way) return true;
   }
@@ -663,22 +672,26 @@ struct Pseudonymizer::Impl {
     }
     int expected = IbanLength(std::string_view(country, 2));
     // Walk alphanumerics, allowing one space or dash between them; record where each ends.
-    std::string compact;
-    std::vector<size_t> ends;
+    // At most 34 characters: fixed buffers, no allocation.
+    char compact_buf[34];
+    size_t ends[34];
+    size_t count = 0;
     size_t i = pos;
-    while (i < text.size() && compact.size() < 34) {
+    while (i < text.size() && count < 34) {
       auto c = static_cast<unsigned char>(text[i]);
       if (IsAsciiAlnum(c)) {
-        compact.push_back(up(static_cast<char>(c)));
-        ends.push_back(i + 1);
+        compact_buf[count] = up(static_cast<char>(c));
+        ends[count] = i + 1;
+        ++count;
         ++i;
       } else if ((c == ' ' || c == '-') && i + 1 < text.size() &&
-                 IsAsciiAlnum(static_cast<unsigned char>(text[i + 1])) && !compact.empty()) {
+                 IsAsciiAlnum(static_cast<unsigned char>(text[i + 1])) && count > 0) {
         ++i;
       } else {
         break;
       }
     }
+    const std::string_view compact(compact_buf, count);
     auto boundary_ok = [&](size_t n) { return !AlnumAt(text, ends[n - 1]); };
     auto group_ok = [&](size_t n) {
       // Cut between two groups or at the end of a token (not inside "MERCI").

@@ -89,8 +89,20 @@ bool IsValidNir(std::string_view text) {
 }
 
 int IbanLength(std::string_view country) {
-  for (const auto& [code, length] : kIbanLengths) {
-    if (code == country) return length;
+  if (country.size() != 2) return 0;
+  // Codes compared as 16-bit integers (no string compare per entry).
+  static constexpr std::array<uint16_t, kIbanLengths.size()> kKeys = [] {
+    std::array<uint16_t, kIbanLengths.size()> keys{};
+    for (size_t i = 0; i < keys.size(); ++i) {
+      keys[i] = static_cast<uint16_t>(static_cast<unsigned char>(kIbanLengths[i].first[0]) << 8 |
+                                      static_cast<unsigned char>(kIbanLengths[i].first[1]));
+    }
+    return keys;
+  }();
+  const auto key = static_cast<uint16_t>(static_cast<unsigned char>(country[0]) << 8 |
+                                         static_cast<unsigned char>(country[1]));
+  for (size_t i = 0; i < kKeys.size(); ++i) {
+    if (kKeys[i] == key) return kIbanLengths[i].second;
   }
   return 0;
 }
@@ -104,9 +116,9 @@ bool IsValidIban(std::string_view text) {
   int expected = IbanLength(std::string_view(c).substr(0, 2));
   if (expected != 0 && static_cast<int>(c.size()) != expected) return false;
   // Move the first four characters to the end, letters become 10..35, then mod 97 must be 1.
-  std::string rotated = c.substr(4) + c.substr(0, 4);
   int rem = 0;
-  for (char ch : rotated) {
+  for (size_t i = 0; i < c.size(); ++i) {
+    const char ch = c[(i + 4) % c.size()];
     if (IsDigit(ch)) {
       rem = (rem * 10 + (ch - '0')) % 97;
     } else {
