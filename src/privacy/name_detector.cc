@@ -1408,11 +1408,13 @@ class Scanner {
       size_t covered_until = 0;
       for (size_t k = 0; k < words_.size(); ++k) {
         const Word& w = words_[k];
+        if (!w.cap || w.letters < 3) continue;
+        // Word starts only grow: the spans can be consumed at the capitalised words alone.
         while (si < sorted.size() && sorted[si].begin <= w.begin) {
           covered_until = std::max(covered_until, sorted[si].end);
           ++si;
         }
-        if (w.cap && w.letters >= 3) f(k, w.end <= covered_until);
+        f(k, w.end <= covered_until);
       }
     };
     // Distinct words found inside names (hash, one occurrence), then those that qualify. The

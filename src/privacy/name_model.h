@@ -59,7 +59,18 @@ class NameModel {
 
   // Logit contribution of a feature (by NameFeatureHash); false when the model does not know it
   // (fastText skips unknown words, so they do not count in the mean).
-  bool Weight(uint64_t feature_hash, float* weight) const;
+  bool Weight(uint64_t feature_hash, float* weight) const {
+    if (slots_.empty()) return false;
+    const uint32_t tag = Tag(feature_hash);
+    const size_t mask = slots_.size() - 1;
+    for (size_t s = feature_hash & mask;; s = (s + 1) & mask) {
+      if (slots_[s].tag == tag) {
+        *weight = slots_[s].weight;
+        return true;
+      }
+      if (slots_[s].tag == 0) return false;
+    }
+  }
   // Contribution of the end-of-line token that fastText adds to every example.
   float bias() const { return bias_; }
   size_t feature_count() const { return count_; }

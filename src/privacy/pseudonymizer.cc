@@ -326,6 +326,12 @@ bool ValidUtf8(std::string_view text) {
       ++i;
       continue;
     }
+    // Two-byte sequences (Latin accents) inline: lead C2..DF then a continuation byte.
+    if (c >= 0xC2 && c <= 0xDF && i + 1 < n &&
+        (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+      i += 2;
+      continue;
+    }
     size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
     if (i + len > n || !util::IsValidUtf8(text.substr(i, len))) return false;
     i += len;
