@@ -826,6 +826,24 @@ const WordSet& StreetTypes() {
   return kSet;
 }
 
+// The fixed word lists, fetched once per scan (each accessor checks its initialisation guard).
+struct FixedLists {
+  const WordSet& stop = StopWords();
+  const WordSet& civility = CivilityWords();
+  const WordFilter& civility_filter = CivilityPrefilter();
+  const WordSet& civility_abbreviations = CivilityAbbreviations();
+  const WordSet& title_abbreviations = TitleAbbreviations();
+  const WordSet& closing = ClosingWords();
+  const WordFilter& closing_filter = ClosingPrefilter();
+  const WordSet& street_types = StreetTypes();
+  const WordSet& place_cues = PlaceCueWords();
+  const WordSet& determiners = Determiners();
+};
+const FixedLists& Fixed() {
+  static const FixedLists kLists;
+  return kLists;
+}
+
 // Buffers reused from one Detect() call to the next on the same thread (no allocation per
 // message once they have grown).
 struct Scratch {
@@ -867,6 +885,7 @@ class Scanner {
         amb_(lists.ambiguous),
         common_(lists.common),
         places_(lists.places),
+        fixed_(Fixed()),
         out_(out),
         scratch_(*scratch),
         words_(scratch->words),
@@ -928,7 +947,7 @@ class Scanner {
     size_t from = k == 0 ? 0 : words_[k - 1].end;
     return std::string_view(text_.data() + from, words_[k].begin - from);
   }
-  bool IsStop(size_t k) { return In(StopWords(), k); }
+  bool IsStop(size_t k) { return In(fixed_.stop, k); }
 
   // Capitalised word that can be part of a name.
   bool IsNameWord(size_t k) {
@@ -951,18 +970,18 @@ class Scanner {
     std::string_view raw = Raw(k);
     // Every abbreviation starts with one of these capitals.
     if (w.cap && len <= 4 && std::strchr("MDPVN", raw[0]) != nullptr &&
-        CivilityAbbreviations().contains(raw)) {
+        fixed_.civility_abbreviations.contains(raw)) {
       return k + 1 < words_.size() && (IsAbbrevGap(GapBefore(k + 1)) || OcrCivilityGap(k + 1));
     }
     // Abbreviated titles: "lieut. Arnould", "cap. Latreille", "gén. Brun".
     if (len <= 6 && k + 1 < words_.size() && text_[w.end] == '.' && GapBefore(k + 1).size() >= 2 &&
-        IsAbbrevGap(GapBefore(k + 1)) && TitleAbbreviations().contains(Lower(k))) {
+        IsAbbrevGap(GapBefore(k + 1)) && fixed_.title_abbreviations.contains(Lower(k))) {
       return true;
     }
     if (w.letters < 2 || w.letters > 12) return false;
     std::string_view low = Lower(k);
-    if (!MayContain(CivilityPrefilter(), low)) return false;
-    return In(CivilityWords(), k);
+    if (!MayContain(fixed_.civility_filter, low)) return false;
+    return In(fixed_.civility, k);
   }
   // Gap before word k, after "M", that scanned text may show instead of "M. ": OCR and typing
   // slips such as "M, Dupont", "M* Dupont", "M- Dupont", "M' Dupont", "M0 Dupont" (1 to 3
@@ -1052,7 +1071,7 @@ class Scanner {
     if (dash != std::string_view::npos) {
       // "Saint-Brieuc", "Grand-Blossac", "Pont-l'Abbé": compounds led by an ordinary word.
       std::string_view head = low.substr(0, dash);
-      if (StopWords().contains(head) || IsCommonWord(head) || IsPlace(head)) {
+      if (fixed_.stop.contains(head) || IsCommonWord(head) || IsPlace(head)) {
         return false;
       }
     }
@@ -1119,7 +1138,7 @@ class Scanner {
   }
   bool AfterStreetType(size_t k) {
     if (k == 0 || !IsHorizontalSpace(GapBefore(k))) return false;
-    return In(StreetTypes(), k - 1);
+    return In(fixed_.street_types, k - 1);
   }
   bool AfterPlaceCue(size_t k) {
     if (k == 0) return false;
@@ -1127,7 +1146,7 @@ class Scanner {
     if (prev.cap) return false;
     std::string_view gap = GapBefore(k);
     if (!IsHorizontalSpace(gap) && !IsApostropheGap(gap)) return false;
-    return PlaceCueWords().contains(Raw(k - 1));
+    return fixed_.place_cues.contains(Raw(k - 1));
   }
 
   bool IsCapParticle(size_t k) const {
@@ -1246,7 +1265,7 @@ class Scanner {
         // determiner ("M. le Maire", "Monsieur Le Préfet").
         j = k + 1;
         if (j < n && words_[j].cap && words_[j].letters >= 3 && !IsCivilityAt(j) &&
-            !IsParticle(Raw(j)) && !Determiners().contains(Lower(j)) &&
+            !IsParticle(Raw(j)) && !fixed_.determiners.contains(Lower(j)) &&
             (IsHorizontalSpace(GapBefore(j)) || IsAbbrevGap(GapBefore(j)) || OcrCivilityGap(j))) {
           k = EmitNameAndCoordinated(j);
           continue;
@@ -1337,7 +1356,7 @@ class Scanner {
         continue;
       }
       std::string_view low = Lower(k);
-      bool closing = MayContain(ClosingPrefilter(), low) && In(ClosingWords(), k);
+      bool closing = MayContain(fixed_.closing_filter, low) && In(fixed_.closing, k);
       if (!closing && low == "vous" && k >= 2 && Raw(k - 1) == "à") {
         closing = Lower(k - 2) == "bien";
       }
@@ -1457,7 +1476,7 @@ class Scanner {
       if (hw.letters < 2) continue;
       std::string low = util::ToLowerFrench(
           std::string_view(hints.sender_name).substr(hw.begin, hw.end - hw.begin));
-      if (StopWords().contains(low) || IsParticle(low)) continue;
+      if (fixed_.stop.contains(low) || IsParticle(low)) continue;
       parts.push_back(std::move(low));
     }
     if (parts.empty()) return;
@@ -1696,6 +1715,7 @@ class Scanner {
   const WordSet& amb_;
   const WordSet& common_;
   const WordSet& places_;
+  const FixedLists& fixed_;
   std::vector<PiiSpan>* out_;
   Scratch& scratch_;
   std::vector<Word>& words_;
