@@ -1645,9 +1645,16 @@ class Scanner {
       if (m & 1) *dst++ = *src;
       return static_cast<size_t>(dst - buf);
     };
-    auto put = [&](std::string_view a, std::string_view b, std::string_view c = {},
-                   std::string_view d = {}) {
-      size_t n = append(append(append(append(0, a), b), c), d);
+    // The prefix ("w:", "pwr:"...) is a literal of at most 8 bytes: one store of a constant.
+    auto put = [&]<size_t N>(const char(&prefix)[N], std::string_view b, std::string_view c = {},
+                             std::string_view d = {}) {
+      static_assert(N - 1 <= 8);
+      uint64_t packed = 0;
+      for (size_t i = 0; i + 1 < N; ++i) {
+        packed |= uint64_t{static_cast<unsigned char>(prefix[i])} << (8 * i);
+      }
+      std::memcpy(buf, &packed, 8);
+      size_t n = append(append(append(N - 1, b), c), d);
       std::memset(buf + n, 0, 8);
       sink(std::string_view(buf, n));
     };
