@@ -1626,8 +1626,9 @@ class Scanner {
     // A feature is at most kMax bytes; the 8 bytes after it are zero (NameFeatureHashPadded).
     constexpr size_t kMax = 96;
     char buf[kMax + 8];
-    // Parts are short: fixed-size copies instead of a memcpy call per part.
-    auto append = [&](size_t n, std::string_view part) {
+    // Parts are short: fixed-size copies instead of a memcpy call per part. Both helpers are
+    // forced inline: called as functions, they cost more than the copy and hash they run.
+    auto append = [&](size_t n, std::string_view part) __attribute__((always_inline)) {
       size_t m = std::min(part.size(), kMax - n);
       char* dst = buf + n;
       const char* src = part.data();
@@ -1647,7 +1648,7 @@ class Scanner {
     };
     // The prefix ("w:", "pwr:"...) is a literal of at most 8 bytes: one store of a constant.
     auto put = [&]<size_t N>(const char(&prefix)[N], std::string_view b, std::string_view c = {},
-                             std::string_view d = {}) {
+                             std::string_view d = {}) __attribute__((always_inline)) {
       static_assert(N - 1 <= 8);
       uint64_t packed = 0;
       for (size_t i = 0; i + 1 < N; ++i) {
