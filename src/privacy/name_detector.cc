@@ -734,6 +734,18 @@ void Tokenize(std::string_view text, std::vector<Word>* out) {
   }
 }
 
+// util::Trim inline (same white space: " \t\r\n\f\v"); gaps between words are short.
+bool IsTrimmedSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+std::string_view TrimGap(std::string_view s) {
+  size_t b = 0;
+  size_t e = s.size();
+  while (b < e && IsTrimmedSpace(s[b])) ++b;
+  while (e > b && IsTrimmedSpace(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
 bool IsHorizontalSpace(std::string_view gap) {
   if (gap.empty()) return false;
   const size_t n = gap.size();
@@ -1125,7 +1137,7 @@ class Scanner {
   bool FollowedByClause(size_t k) const {
     if (k + 1 >= words_.size()) return false;
     std::string_view gap = GapBefore(k + 1);
-    if (util::Trim(gap) == ",") return true;
+    if (TrimGap(gap) == ",") return true;
     return (IsHorizontalSpace(gap) || IsApostropheGap(gap)) && !words_[k + 1].has_upper &&
            words_[k + 1].letters >= 2;
   }
@@ -1218,7 +1230,7 @@ class Scanner {
       if (Raw(next) == "et" && IsHorizontalSpace(gap) && next + 1 < words_.size() &&
           IsHorizontalSpace(GapBefore(next + 1))) {
         after = next + 1;
-      } else if (util::Trim(gap) != ",") {
+      } else if (TrimGap(gap) != ",") {
         break;
       }
       // "M. et Mme Dupont": skip a civility after "et".
@@ -1368,7 +1380,7 @@ class Scanner {
       for (int blank = 0; blank < 3 && start < text_.size(); ++blank) {
         size_t end = text_.find('\n', start);
         if (end == std::string_view::npos) end = text_.size();
-        std::string_view next = util::Trim(text_.substr(start, end - start));
+        std::string_view next = TrimGap(text_.substr(start, end - start));
         if (next.empty()) {
           start = end + 1;
           continue;
@@ -1595,7 +1607,7 @@ class Scanner {
     std::string_view gap(text_.data() + from, to - from);
     if (gap.empty()) return "0";
     if (gap.find('\n') != std::string_view::npos) return "NL";
-    std::string_view t = util::Trim(gap);
+    std::string_view t = TrimGap(gap);
     if (t.empty()) return "_";
     auto c = static_cast<unsigned char>(t[0]);
     if (c >= '0' && c <= '9') return "9";
