@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -815,13 +816,16 @@ struct Pseudonymizer::Impl {
       // Earliest end of a cue whose first following digit is d (at most 40 characters before).
       size_t lo = d;
       int chars = 0;
-      // Eight ASCII bytes at a time while none is a digit or a line break (one character each).
-      while (lo >= 8 && chars + 8 <= 40) {
+      // Eight bytes at a time while none is a digit or a line break; characters are the bytes
+      // that are not UTF-8 continuation bytes (10xxxxxx), as in the byte loop below.
+      while (lo >= 8) {
         uint64_t x;
         std::memcpy(&x, text.data() + lo - 8, 8);
-        if ((x & kHighs) != 0 || HasDigitByte(x) || HasByte(x, '\n')) break;
+        if (HasDigitByte(x) || HasByte(x, '\n')) break;
+        const int continuation = std::popcount(x & ~(x << 1) & kHighs);
+        if (chars + 8 - continuation > 40) break;
         lo -= 8;
-        chars += 8;
+        chars += 8 - continuation;
       }
       while (lo > 0) {
         auto c = static_cast<unsigned char>(text[lo - 1]);
