@@ -634,6 +634,7 @@ struct Word {
   bool cap = false;        // first letter upper-case
   bool all_caps = false;   // every letter upper-case, 2+ letters
   bool has_upper = false;  // some letter upper-case (else the word is its own lower-case form)
+  bool has_dash = false;   // hyphenated ("Jean-Baptiste"): holds a '-'
   // Caches filled by the Scanner.
   bool hash_done = false;
   int8_t civility = -1;  // IsCivilityAt: -1 unknown, 0 no, 1 yes
@@ -724,6 +725,7 @@ void Tokenize(std::string_view text, std::vector<Word>* out) {
         char32_t next = DecodeAt(text, i + 1, &len2);
         if (!IsLetter(next)) break;
         i += 1;
+        w.has_dash = true;
       } else {
         break;
       }
@@ -744,6 +746,14 @@ std::string_view TrimGap(std::string_view s) {
   while (b < e && IsTrimmedSpace(s[b])) ++b;
   while (e > b && IsTrimmedSpace(s[e - 1])) --e;
   return s.substr(b, e - b);
+}
+
+// A line break in a gap between words (short: a loop, not a memchr call).
+bool HasNewline(std::string_view gap) {
+  for (char c : gap) {
+    if (c == '\n') return true;
+  }
+  return false;
 }
 
 bool IsHorizontalSpace(std::string_view gap) {
@@ -906,7 +916,15 @@ class Scanner {
     scratch_.weak.clear();
     lower_.assign(text);
     for (const Word& w : words_) {
-      if (w.has_upper) LowerFrenchInPlace(lower_, w.begin, w.end);
+      if (!w.has_upper) continue;
+      // ASCII letters inline; LowerFrenchInPlace from the first other byte (a lead byte).
+      size_t i = w.begin;
+      for (; i < w.end; ++i) {
+        const auto c = static_cast<unsigned char>(lower_[i]);
+        if (c >= 0x80) break;
+        if (c >= 'A' && c <= 'Z') lower_[i] = static_cast<char>(c + 32);
+      }
+      if (i < w.end) LowerFrenchInPlace(lower_, i, w.end);
     }
   }
 
@@ -1012,7 +1030,7 @@ class Scanner {
     std::string_view low = Lower(k);
     if (In(set, k)) return true;
     // Compound given names: every hyphenated part is a given name (Jean-Baptiste).
-    if (&set == &first_ && low.find('-') != std::string::npos) {
+    if (&set == &first_ && words_[k].has_dash) {
       size_t start = 0;
       while (start <= low.size()) {
         size_t dash = low.find('-', start);
@@ -1079,8 +1097,8 @@ class Scanner {
     if (!w.cap || w.all_caps || w.letters < 3 || common_.empty()) return false;
     std::string_view low = Lower(k);
     if (IsStop(k) || IsCommonWord(low) || IsPlace(low) || IsCivilityAt(k)) return false;
-    size_t dash = low.find('-');
-    if (dash != std::string_view::npos) {
+    if (w.has_dash) {
+      const size_t dash = low.find('-');
       // "Saint-Brieuc", "Grand-Blossac", "Pont-l'Abbé": compounds led by an ordinary word.
       std::string_view head = low.substr(0, dash);
       if (fixed_.stop.contains(head) || IsCommonWord(head) || IsPlace(head)) {
@@ -1128,7 +1146,7 @@ class Scanner {
   bool AfterSentenceEnd(size_t k) const {
     if (k == 0) return false;
     std::string_view gap = GapBefore(k);
-    if (gap.find('\n') != std::string_view::npos) return false;
+    if (HasNewline(gap)) return false;
     return gap.find_first_of(".!?") != std::string_view::npos;
   }
   // Word k is followed by a comma or, on the same line, by a lower-case word: "Autret était
@@ -1510,10 +1528,7 @@ class Scanner {
   bool ModelCandidate(size_t k) {
     const Word& w = words_[k];
     if (!w.cap || w.all_caps || w.letters < 2) return false;
-    if (k == 0 || std::memchr(text_.data() + words_[k - 1].end, '\n',
-                              w.begin - words_[k - 1].end) != nullptr) {
-      return false;
-    }
+    if (k == 0 || HasNewline(GapBefore(k))) return false;
     return !IsCivilityAt(k) && (!IsStop(k) || IsParticle(Raw(k)));
   }
 
@@ -1592,7 +1607,7 @@ class Scanner {
   std::string_view Shape(size_t k) const {
     if (k >= words_.size()) return "$";
     const Word& w = words_[k];
-    bool dash = std::memchr(text_.data() + w.begin, '-', w.end - w.begin) != nullptr;
+    const bool dash = w.has_dash;
     if (w.letters == 1) return w.cap ? "X" : "x";
     if (w.all_caps) return dash ? "XX-" : "XX";
     if (w.cap) return dash ? "Xx-" : "Xx";
