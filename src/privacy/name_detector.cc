@@ -680,7 +680,7 @@ void Tokenize(std::string_view text, std::vector<Word>* out) {
       i += len;
       continue;
     }
-    Word w;
+    Word& w = words.emplace_back();
     w.begin = i;
     w.cap = IsUpper(cp);
     bool all_upper = w.cap;
@@ -704,6 +704,8 @@ void Tokenize(std::string_view text, std::vector<Word>* out) {
         ++i;
         continue;
       }
+      // Other ASCII bytes end the word, except the joining apostrophe and hyphen below.
+      if (c < 0x80 && c != '\'' && c != '-') break;
       cp = DecodeAt(text, i, &len);
       if (IsLetter(cp)) {
         ++w.letters;
@@ -732,7 +734,6 @@ void Tokenize(std::string_view text, std::vector<Word>* out) {
     }
     w.end = i;
     w.all_caps = all_upper && w.letters >= 2;
-    words.push_back(w);
   }
 }
 
