@@ -876,9 +876,10 @@ struct Scratch {
   std::vector<PiiSpan> sorted;
   std::vector<uint64_t> hashes;
   std::vector<std::pair<uint64_t, size_t>> found;
-  std::vector<char> in_rule;  // per word: covered by a rule's span
-  std::vector<size_t> weak;   // indexes of spans from the unknown-capitalised-word rule
-  std::vector<char> drop;     // per span: vetoed by the model
+  std::vector<char> in_rule;    // per word: covered by a rule's span
+  std::vector<size_t> weak;     // indexes of spans from the unknown-capitalised-word rule
+  std::vector<uint32_t> upper;  // indexes of the words with an upper-case letter, in order
+  std::vector<char> drop;       // per span: vetoed by the model
   // Large inputs do not keep their buffers alive.
   void Trim(size_t text_size) {
     if (text_size <= (64u << 10)) return;
@@ -891,6 +892,7 @@ struct Scratch {
     in_rule = {};
     weak = {};
     drop = {};
+    upper = {};
   }
 };
 
@@ -916,8 +918,18 @@ class Scanner {
     Tokenize(text, &words_);
     scratch_.weak.clear();
     lower_.assign(text);
-    for (const Word& w : words_) {
-      if (!w.has_upper) continue;
+    // Words with an upper-case letter (every capitalised word among them), listed without a
+    // branch per word: the loops over capitalised words walk this list.
+    std::vector<uint32_t>& upper = scratch_.upper;
+    upper.resize(words_.size());
+    size_t count = 0;
+    for (size_t k = 0; k < words_.size(); ++k) {
+      upper[count] = static_cast<uint32_t>(k);
+      count += words_[k].has_upper ? 1 : 0;
+    }
+    upper.resize(count);
+    for (uint32_t k : upper) {
+      const Word& w = words_[k];
       // ASCII letters inline; LowerFrenchInPlace from the first other byte (a lead byte).
       size_t i = w.begin;
       for (; i < w.end; ++i) {
@@ -1456,7 +1468,7 @@ class Scanner {
     auto for_each_cap_word = [&](auto f) {
       size_t si = 0;
       size_t covered_until = 0;
-      for (size_t k = 0; k < words_.size(); ++k) {
+      for (uint32_t k : scratch_.upper) {
         const Word& w = words_[k];
         if (!w.cap || w.letters < 3) continue;
         // Word starts only grow: the spans can be consumed at the capitalised words alone.
@@ -1598,7 +1610,8 @@ class Scanner {
         MarkRuleWords();
       }
     }
-    for (size_t k = 0; k < words_.size(); ++k) {
+    // ModelCandidate() holds capitalised words only.
+    for (uint32_t k : scratch_.upper) {
       if (scratch_.in_rule[k] || !ModelCandidate(k)) continue;
       if (ModelProbability(k) >= model_threshold_) Emit(k, k);
     }
