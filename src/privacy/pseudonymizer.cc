@@ -140,6 +140,26 @@ constexpr std::array<bool, 256> kAlnumByte = [] {
   return t;
 }();
 
+// kCueStart and kAlnumByte in one table for the cue-word scan: a UTF-8 continuation byte, a
+// byte that is not a letter or digit, a letter or digit, a letter or digit starting a cue word.
+constexpr uint8_t kContinuationByte = 0;
+constexpr uint8_t kOtherByte = 1;
+constexpr uint8_t kAlnumOnlyByte = 2;
+constexpr uint8_t kCueStartByte = 3;
+constexpr std::array<uint8_t, 256> kCueByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if ((c & 0xC0) == 0x80) {
+      t[c] = kContinuationByte;
+    } else if (kCueStart[c]) {
+      t[c] = kCueStartByte;
+    } else {
+      t[c] = kAlnumByte[c] ? kAlnumOnlyByte : kOtherByte;
+    }
+  }
+  return t;
+}();
+
 // Cheap necessary condition for MatchIban at `pos`: two letters then two digits ("FR76").
 bool MayStartIban(std::string_view text, size_t pos) {
   return pos + 3 < text.size() && IsDigit(static_cast<unsigned char>(text[pos + 2])) &&
@@ -851,9 +871,9 @@ struct Pseudonymizer::Impl {
     bool prev_alnum = AlnumBefore(text, from);
     size_t i = from;
     while (i < d) {
-      auto b = static_cast<unsigned char>(text[i]);
-      if (!kCueStart[b] || prev_alnum) {
-        if ((b & 0xC0) != 0x80) prev_alnum = kAlnumByte[b];
+      const uint8_t cls = kCueByteClass[static_cast<unsigned char>(text[i])];
+      if (cls != kCueStartByte || prev_alnum) {
+        if (cls != kContinuationByte) prev_alnum = cls != kOtherByte;
         ++i;
         continue;
       }
