@@ -638,6 +638,7 @@ struct Word {
   // Caches filled by the Scanner.
   bool hash_done = false;
   int8_t civility = -1;  // IsCivilityAt: -1 unknown, 0 no, 1 yes
+  int8_t common = -1;    // IsCommonWord of the lower-case form: -1 unknown, 0 no, 1 yes
   uint64_t hash = 0;     // HashWord of the lower-case form
 };
 
@@ -1102,6 +1103,12 @@ class Scanner {
     return false;
   }
   bool IsPlace(std::string_view low) const { return places_.contains(low); }
+  // IsCommonWord(Lower(k)), kept in the word (its derived forms cost several look-ups).
+  bool CommonAt(size_t k) {
+    Word& w = words_[k];
+    if (w.common < 0) w.common = IsCommonWord(Lower(k)) ? 1 : 0;
+    return w.common == 1;
+  }
 
   // Capitalised word of 3+ letters that is neither an ordinary word, nor a known place or
   // institution, nor a function word: in running text, most such words are family names.
@@ -1109,7 +1116,7 @@ class Scanner {
     const Word& w = words_[k];
     if (!w.cap || w.all_caps || w.letters < 3 || common_.empty()) return false;
     std::string_view low = Lower(k);
-    if (IsStop(k) || IsCommonWord(low) || IsPlace(low) || IsCivilityAt(k)) return false;
+    if (IsStop(k) || CommonAt(k) || IsPlace(low) || IsCivilityAt(k)) return false;
     if (w.has_dash) {
       const size_t dash = low.find('-');
       // "Saint-Brieuc", "Grand-Blossac", "Pont-l'Abbé": compounds led by an ordinary word.
@@ -1177,7 +1184,7 @@ class Scanner {
     if (IsInitial(k) || IsCapParticle(k)) return true;
     std::string_view low = Lower(k);
     if (InList(first_, k) || InList(sur_, k)) return true;
-    return !IsPlace(low) && !IsCommonWord(low);
+    return !IsPlace(low) && !CommonAt(k);
   }
   bool AfterStreetType(size_t k) {
     if (k == 0 || !IsHorizontalSpace(GapBefore(k))) return false;
@@ -1497,7 +1504,7 @@ class Scanner {
     uint64_t filter[16] = {};  // 1,024-bit filter over the hashes, to skip most searches
     for (const auto& [h, k] : found) {
       if (IsStop(k) || IsCivilityAt(k) || In(amb_, k) || IsPlace(Lower(k))) continue;
-      if (!InList(first_, k) && !InList(sur_, k) && IsCommonWord(Lower(k))) continue;
+      if (!InList(first_, k) && !InList(sur_, k) && CommonAt(k)) continue;
       names.push_back(h);  // still sorted
       filter[(h >> 6) & 15] |= uint64_t{1} << (h & 63);
     }
@@ -1729,7 +1736,7 @@ class Scanner {
     const bool sur = InList(sur_, k);
     const bool stop = IsStop(k);
     const bool place = IsPlace(low);
-    const bool common = IsCommonWord(low);
+    const bool common = CommonAt(k);
     if (first) put("f:", "first");
     if (sur) put("f:", "sur");
     if (In(amb_, k)) put("f:", "amb");
