@@ -158,9 +158,9 @@ class WordSet {
   void Rehash(size_t n) {
     slots_.assign(n, 0);
     for (uint32_t i = 1; i <= entries_.size(); ++i) Place(i);
-    // Filter for large sets only (about 16 bits per word); small ones stay in cache anyway.
+    // Filter for sets of 1,024+ words (about 16 bits per word); smaller ones stay in cache.
     filter_.clear();
-    if (n >= (1u << 14)) {
+    if (n >= (1u << 12)) {
       filter_.assign(n / 8, 0);  // n / 8 words of 64 bits = 8 bits per slot
       const size_t mask = filter_.size() * 64 - 1;
       for (const Entry& e : entries_) {
