@@ -1554,20 +1554,17 @@ class Scanner {
 
   // scratch_.in_rule[k] = 1 when a span found so far overlaps word k.
   void MarkRuleWords() {
-    std::vector<PiiSpan>& sorted = scratch_.sorted;
-    sorted.assign(out_->begin(), out_->end());
-    std::sort(sorted.begin(), sorted.end(),
-              [](const PiiSpan& a, const PiiSpan& b) { return a.begin < b.begin; });
+    // Words are in order and do not overlap (their ends grow too): each span marks the words
+    // from the first that ends after its start to the last that starts before its end.
     std::vector<char>& in_rule = scratch_.in_rule;
     in_rule.assign(words_.size(), 0);
-    size_t si = 0;
-    size_t covered_until = 0;
-    for (size_t k = 0; k < words_.size(); ++k) {
-      while (si < sorted.size() && sorted[si].begin < words_[k].end) {
-        covered_until = std::max(covered_until, sorted[si].end);
-        ++si;
+    for (const PiiSpan& span : *out_) {
+      auto it = std::upper_bound(words_.begin(), words_.end(), span.begin,
+                                 [](size_t b, const Word& w) { return b < w.end; });
+      for (auto k = static_cast<size_t>(it - words_.begin());
+           k < words_.size() && words_[k].begin < span.end; ++k) {
+        in_rule[k] = 1;
       }
-      in_rule[k] = covered_until > words_[k].begin ? 1 : 0;
     }
   }
 
