@@ -2,7 +2,8 @@
 // development half (used to tune the name detector) and a held-out test half (the reported
 // figure). Not a benchmark: a measuring tool built next to privacy_bench.
 //
-// Usage: privacy_ner_eval [--errors dev] [--model FILE] [--threshold P] [--tune] [bio_file]
+// Usage: privacy_ner_eval [--errors dev] [--model FILE] [--threshold P] [--tune] [--dump-spans]
+//                         [bio_file]
 //   --errors dev   also prints, for the development half only, missed name tokens and masked
 //                  non-name tokens with their context (to guide tuning; never run on test).
 //   --model FILE   uses the statistical name model (plume privacy train-names) with the rules.
@@ -22,7 +23,12 @@
 //   --detect TEXT  prints the spans found in TEXT (with --model: rules + model).
 //   --cv-errors    with --cv: prints the errors of every fold at the first threshold.
 //   --cv-dump F    with --cv: writes "index token gold predicted" for every development token.
+//   --dump-spans   prints every detected span (type begin end) over the whole corpus (its
+//                  ~300-token chunks, then its first 1 MB as one text) and over synthetic
+//                  messages (with and without sender hints, and their pseudonymised text): a
+//                  byte-identical check for changes that must not alter detection (`cmp`).
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -230,6 +236,58 @@ int CrossValidate(plume::privacy::PseudonymizerConfig config,
   return 0;
 }
 
+void PrintSpans(const char* what, size_t index, const std::vector<plume::privacy::PiiSpan>& spans) {
+  std::printf("%s %zu:", what, index);
+  for (const plume::privacy::PiiSpan& s : spans) {
+    std::printf(" %s %zu %zu", std::string(plume::privacy::PiiTypeName(s.type)).c_str(), s.begin,
+                s.end);
+  }
+  std::printf("\n");
+}
+
+int DumpSpans(const plume::privacy::Pseudonymizer& p,
+              const std::vector<plume::privacy::NerToken>& tokens) {
+  using namespace plume::privacy;
+  std::vector<std::pair<size_t, size_t>> offsets;
+  size_t begin = 0;
+  for (size_t chunk = 0; begin < tokens.size(); ++chunk) {
+    // The chunks of EvaluateNerTokens.
+    size_t end = std::min(tokens.size(), begin + 300);
+    while (end < tokens.size() && end < begin + 600 && tokens[end - 1].text != ".") ++end;
+    auto spans = p.Detect(JoinNerTokens(tokens, begin, end, &offsets));
+    if (!spans.ok()) return 1;
+    PrintSpans("ner", chunk, *spans);
+    begin = end;
+  }
+  // The first 1 MB as one text, as BM_DetectNewspaper.
+  std::string text = JoinNerTokens(tokens, 0, tokens.size(), &offsets);
+  text.resize(std::min<size_t>(text.size(), 1u << 20));
+  while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
+  if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) text.pop_back();
+  auto block = p.Detect(text);
+  if (!block.ok()) return 1;
+  PrintSpans("block", 0, *block);
+  size_t index = 0;
+  for (uint32_t seed : {7u, 20240501u}) {
+    for (const LabelledMessage& m : GenerateSyntheticSet(seed, 2000)) {
+      auto spans = p.Detect(m.text);
+      if (!spans.ok()) return 1;
+      PrintSpans("msg", index, *spans);
+      PseudonymizeHints hints;
+      hints.sender_name = index % 2 == 0 ? "Jean-Marie Le Guennec" : "dupont";
+      hints.sender_email = "jean.dupont@example.fr";
+      auto hinted = p.Detect(m.text, hints);
+      if (!hinted.ok()) return 1;
+      PrintSpans("hint", index, *hinted);
+      auto out = p.Pseudonymize(m.text);
+      if (!out.ok()) return 1;
+      std::printf("text %zu: %s\n", index, out->text.c_str());
+      ++index;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -246,6 +304,7 @@ int main(int argc, char** argv) {
   std::vector<float> thresholds{0.25f};
   std::string train_dev;
   bool synthetic_fp = false;
+  bool dump_spans = false;
   std::string model;
   float threshold = 0.25f;
   float veto = 0.05f;
@@ -266,6 +325,8 @@ int main(int argc, char** argv) {
       train_dev = argv[++i];
     } else if (std::strcmp(argv[i], "--synthetic-fp") == 0) {
       synthetic_fp = true;
+    } else if (std::strcmp(argv[i], "--dump-spans") == 0) {
+      dump_spans = true;
     } else if (std::strcmp(argv[i], "--tune-errors") == 0) {
       tune_errors = true;
     } else if (std::strcmp(argv[i], "--tune") == 0) {
@@ -345,6 +406,7 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  if (dump_spans) return DumpSpans(*p, *tokens);
   if (synthetic_fp) {
     // Name spans of the model that match no gold name, on synthetic citizen messages.
     for (const LabelledMessage& m : GenerateSyntheticSet(20240501, 1000)) {

@@ -1,6 +1,8 @@
 #include "privacy/name_detector.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -68,14 +70,26 @@ std::string LowerFrench(std::string_view text) {
 namespace {
 
 uint64_t HashWord(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
+  // Eight bytes at a time (words are short and hashed for every look-up that is not cached).
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h = 1469598103934665603ull ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t c;
+    std::memcpy(&c, s.data() + i, 8);
+    h = (h ^ c) * kMul;
+    h ^= h >> 32;
+  }
+  if (i < s.size()) {
+    uint64_t c = 0;
+    for (size_t j = i; j < s.size(); ++j) {
+      c |= uint64_t{static_cast<unsigned char>(s[j])} << (8 * (j - i));
+    }
+    h = (h ^ c) * kMul;
+    h ^= h >> 32;
   }
   // Final mix, so that the low bits (slot index) depend on every byte.
-  h ^= h >> 32;
-  h *= 0x9E3779B97F4A7C15ull;
+  h *= 0xFF51AFD7ED558CCDull;
   return h ^ (h >> 29);
 }
 
@@ -144,9 +158,9 @@ class WordSet {
   void Rehash(size_t n) {
     slots_.assign(n, 0);
     for (uint32_t i = 1; i <= entries_.size(); ++i) Place(i);
-    // Filter for large sets only (about 16 bits per word); small ones stay in cache anyway.
+    // Filter for sets of 1,024+ words (about 16 bits per word); smaller ones stay in cache.
     filter_.clear();
-    if (n >= (1u << 14)) {
+    if (n >= (1u << 12)) {
       filter_.assign(n / 8, 0);  // n / 8 words of 64 bits = 8 bits per slot
       const size_t mask = filter_.size() * 64 - 1;
       for (const Entry& e : entries_) {
@@ -466,17 +480,35 @@ const WordSet& CivilityWords() {
   return kSet;
 }
 
-// (first byte, byte length) bucket, to skip most hash lookups for ordinary words.
-size_t Bucket(std::string_view w) {
-  return static_cast<size_t>(static_cast<unsigned char>(w[0])) * 32 +
-         std::min<size_t>(w.size(), 31);
+// Bit index of a word (2+ bytes) from its length and its first and last two bytes: a filter
+// over the words of a small list skips the hash look-up for almost every other word.
+constexpr size_t kFilterBits = 1u << 13;
+size_t FilterIndex(std::string_view w) {
+  const size_t n = w.size();
+  uint32_t x = static_cast<uint32_t>(static_cast<unsigned char>(w[0])) |
+               static_cast<uint32_t>(static_cast<unsigned char>(w[1])) << 8 |
+               static_cast<uint32_t>(static_cast<unsigned char>(w[n - 2])) << 16 |
+               static_cast<uint32_t>(static_cast<unsigned char>(w[n - 1])) << 24;
+  x = (x ^ static_cast<uint32_t>(n) * 0x85EBCA6Bu) * 0x9E3779B1u;
+  return x >> 19;  // 13 bits
 }
-const std::vector<bool>& CivilityPrefilter() {
-  static const std::vector<bool> kBits = [] {
-    std::vector<bool> bits(256 * 32, false);
-    CivilityWords().ForEach([&](std::string_view w) { bits[Bucket(w)] = true; });
-    return bits;
-  }();
+using WordFilter = std::array<uint64_t, kFilterBits / 64>;
+WordFilter MakeFilter(const WordSet& set) {
+  WordFilter bits{};
+  set.ForEach([&](std::string_view w) {
+    if (w.size() < 2) return;
+    size_t b = FilterIndex(w);
+    bits[b >> 6] |= uint64_t{1} << (b & 63);
+  });
+  return bits;
+}
+// False only when `w` (2+ bytes) is not in the set the filter was made from.
+bool MayContain(const WordFilter& filter, std::string_view w) {
+  size_t b = FilterIndex(w);
+  return ((filter[b >> 6] >> (b & 63)) & 1) != 0;
+}
+const WordFilter& CivilityPrefilter() {
+  static const WordFilter kBits = MakeFilter(CivilityWords());
   return kBits;
 }
 
@@ -506,13 +538,31 @@ const WordSet& TitleAbbreviations() {
 }
 
 // Particles allowed inside a name when followed by a capitalised word ("de la Fontaine").
+// Word of 1 to 3 bytes packed with its length into an integer (exact: distinct words, distinct
+// keys).
+constexpr uint32_t PackShort(std::string_view w) {
+  uint32_t key = static_cast<uint32_t>(w.size()) << 24;
+  for (size_t i = 0; i < w.size(); ++i) {
+    key |= static_cast<uint32_t>(static_cast<unsigned char>(w[i])) << (8 * i);
+  }
+  return key;
+}
+constexpr std::array<uint32_t, 34> kParticleKeys = [] {
+  constexpr std::string_view kParticles[] = {
+      "de",  "du",  "des", "d",   "la",  "le", "van", "von", "der", "den", "da",  "di",
+      "del", "dos", "ben", "bin", "el",  "al", "Le",  "La",  "De",  "Du",  "Van", "Von",
+      "Da",  "Di",  "Del", "Dos", "Ben", "El", "Al",  "Mac", "Mc",  "O"};
+  std::array<uint32_t, 34> keys{};
+  for (size_t i = 0; i < keys.size(); ++i) keys[i] = PackShort(kParticles[i]);
+  return keys;
+}();
 bool IsParticle(std::string_view w) {
-  return w == "de" || w == "du" || w == "des" || w == "d" || w == "la" || w == "le" || w == "van" ||
-         w == "von" || w == "der" || w == "den" || w == "da" || w == "di" || w == "del" ||
-         w == "dos" || w == "ben" || w == "bin" || w == "el" || w == "al" || w == "Le" ||
-         w == "La" || w == "De" || w == "Du" || w == "Van" || w == "Von" || w == "Da" ||
-         w == "Di" || w == "Del" || w == "Dos" || w == "Ben" || w == "El" || w == "Al" ||
-         w == "Mac" || w == "Mc" || w == "O";
+  if (w.empty() || w.size() > 3) return false;
+  const uint32_t key = PackShort(w);
+  for (uint32_t k : kParticleKeys) {
+    if (k == key) return true;
+  }
+  return false;
 }
 
 // Key words of closing formulas ("Cordialement", "salutations distinguées", "Bien à vous" is
@@ -541,12 +591,8 @@ const WordSet& ClosingWords() {
   return kSet;
 }
 
-const std::vector<bool>& ClosingPrefilter() {
-  static const std::vector<bool> kBits = [] {
-    std::vector<bool> bits(256 * 32, false);
-    ClosingWords().ForEach([&](std::string_view w) { bits[Bucket(w)] = true; });
-    return bits;
-  }();
+const WordFilter& ClosingPrefilter() {
+  static const WordFilter kBits = MakeFilter(ClosingWords());
   return kBits;
 }
 
@@ -588,11 +634,33 @@ struct Word {
   bool cap = false;        // first letter upper-case
   bool all_caps = false;   // every letter upper-case, 2+ letters
   bool has_upper = false;  // some letter upper-case (else the word is its own lower-case form)
+  bool has_dash = false;   // hyphenated ("Jean-Baptiste"): holds a '-'
   // Caches filled by the Scanner.
   bool hash_done = false;
   int8_t civility = -1;  // IsCivilityAt: -1 unknown, 0 no, 1 yes
+  int8_t common = -1;    // IsCommonWord of the lower-case form: -1 unknown, 0 no, 1 yes
   uint64_t hash = 0;     // HashWord of the lower-case form
 };
+
+// End of the run of ASCII lower-case letters starting at `i`, eight bytes at a time.
+size_t LowerAsciiRunEnd(std::string_view text, size_t i) {
+  const size_t n = text.size();
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kHigh = 0x8080808080808080ull;
+    while (i + 8 <= n) {
+      uint64_t x;
+      std::memcpy(&x, text.data() + i, 8);
+      const uint64_t y = x & ~kHigh;  // 7 bits: the additions below cannot carry across bytes
+      // High bit set in the bytes that are ASCII and in 'a'..'z'.
+      const uint64_t lower =
+          (y + 0x1F1F1F1F1F1F1F1Full) & ~(y + 0x0505050505050505ull) & ~x & kHigh;
+      if (lower != kHigh) return i + static_cast<size_t>(std::countr_zero(~lower & kHigh)) / 8;
+      i += 8;
+    }
+  }
+  while (i < n && static_cast<unsigned char>(text[i] - 'a') < 26) ++i;
+  return i;
+}
 
 // Word tokens of `text`, appended to `words` (cleared first).
 void Tokenize(std::string_view text, std::vector<Word>* out) {
@@ -613,14 +681,13 @@ void Tokenize(std::string_view text, std::vector<Word>* out) {
       i += len;
       continue;
     }
-    Word w;
+    Word& w = words.emplace_back();
     w.begin = i;
     w.cap = IsUpper(cp);
     bool all_upper = w.cap;
     while (i < n) {
       // Run of lower-case ASCII letters, the common case.
-      size_t run = i;
-      while (run < n && static_cast<unsigned char>(text[run] - 'a') < 26) ++run;
+      size_t run = LowerAsciiRunEnd(text, i);
       if (run > i) {
         w.letters += static_cast<int>(run - i);
         all_upper = false;
@@ -638,6 +705,8 @@ void Tokenize(std::string_view text, std::vector<Word>* out) {
         ++i;
         continue;
       }
+      // Other ASCII bytes end the word, except the joining apostrophe and hyphen below.
+      if (c < 0x80 && c != '\'' && c != '-') break;
       cp = DecodeAt(text, i, &len);
       if (IsLetter(cp)) {
         ++w.letters;
@@ -659,26 +728,49 @@ void Tokenize(std::string_view text, std::vector<Word>* out) {
         char32_t next = DecodeAt(text, i + 1, &len2);
         if (!IsLetter(next)) break;
         i += 1;
+        w.has_dash = true;
       } else {
         break;
       }
     }
     w.end = i;
     w.all_caps = all_upper && w.letters >= 2;
-    words.push_back(w);
   }
+}
+
+// util::Trim inline (same white space: " \t\r\n\f\v"); gaps between words are short.
+bool IsTrimmedSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+std::string_view TrimGap(std::string_view s) {
+  size_t b = 0;
+  size_t e = s.size();
+  while (b < e && IsTrimmedSpace(s[b])) ++b;
+  while (e > b && IsTrimmedSpace(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+// A line break in a gap between words (short: a loop, not a memchr call).
+bool HasNewline(std::string_view gap) {
+  for (char c : gap) {
+    if (c == '\n') return true;
+  }
+  return false;
 }
 
 bool IsHorizontalSpace(std::string_view gap) {
   if (gap.empty()) return false;
+  const size_t n = gap.size();
   size_t i = 0;
-  while (i < gap.size()) {
-    if (gap[i] == ' ' || gap[i] == '\t') {
+  while (i < n) {
+    auto c = static_cast<unsigned char>(gap[i]);
+    if (c == ' ' || c == '\t') {
       ++i;
-    } else if (gap.compare(i, 2, "\xC2\xA0") == 0) {
-      i += 2;
-    } else if (gap.compare(i, 3, "\xE2\x80\xAF") == 0) {
-      i += 3;
+    } else if (c == 0xC2 && i + 1 < n && static_cast<unsigned char>(gap[i + 1]) == 0xA0) {
+      i += 2;  // no-break space
+    } else if (c == 0xE2 && i + 2 < n && static_cast<unsigned char>(gap[i + 1]) == 0x80 &&
+               static_cast<unsigned char>(gap[i + 2]) == 0xAF) {
+      i += 3;  // narrow no-break space
     } else {
       return false;
     }
@@ -759,6 +851,24 @@ const WordSet& StreetTypes() {
   return kSet;
 }
 
+// The fixed word lists, fetched once per scan (each accessor checks its initialisation guard).
+struct FixedLists {
+  const WordSet& stop = StopWords();
+  const WordSet& civility = CivilityWords();
+  const WordFilter& civility_filter = CivilityPrefilter();
+  const WordSet& civility_abbreviations = CivilityAbbreviations();
+  const WordSet& title_abbreviations = TitleAbbreviations();
+  const WordSet& closing = ClosingWords();
+  const WordFilter& closing_filter = ClosingPrefilter();
+  const WordSet& street_types = StreetTypes();
+  const WordSet& place_cues = PlaceCueWords();
+  const WordSet& determiners = Determiners();
+};
+const FixedLists& Fixed() {
+  static const FixedLists kLists;
+  return kLists;
+}
+
 // Buffers reused from one Detect() call to the next on the same thread (no allocation per
 // message once they have grown).
 struct Scratch {
@@ -770,6 +880,7 @@ struct Scratch {
   std::vector<std::pair<uint64_t, size_t>> found;
   std::vector<char> in_rule;           // per word: covered by a rule's span
   std::vector<size_t> weak;            // indexes of spans from the unknown-capitalised-word rule
+  std::vector<uint32_t> upper;         // indexes of the words with an upper-case letter, in order
   std::vector<char> drop;              // per span: vetoed by the model
   std::vector<float> prob;             // per word: model probability, -1 when not scored
   std::vector<uint64_t> named_hashes;  // see Scanner::JoinNames
@@ -785,6 +896,7 @@ struct Scratch {
     in_rule = {};
     weak = {};
     drop = {};
+    upper = {};
     prob = {};
     named_hashes = {};
   }
@@ -805,6 +917,7 @@ class Scanner {
         amb_(lists.ambiguous),
         common_(lists.common),
         places_(lists.places),
+        fixed_(Fixed()),
         out_(out),
         scratch_(*scratch),
         words_(scratch->words),
@@ -812,8 +925,26 @@ class Scanner {
     Tokenize(text, &words_);
     scratch_.weak.clear();
     lower_.assign(text);
-    for (const Word& w : words_) {
-      if (w.has_upper) LowerFrenchInPlace(lower_, w.begin, w.end);
+    // Words with an upper-case letter (every capitalised word among them), listed without a
+    // branch per word: the loops over capitalised words walk this list.
+    std::vector<uint32_t>& upper = scratch_.upper;
+    upper.resize(words_.size());
+    size_t count = 0;
+    for (size_t k = 0; k < words_.size(); ++k) {
+      upper[count] = static_cast<uint32_t>(k);
+      count += words_[k].has_upper ? 1 : 0;
+    }
+    upper.resize(count);
+    for (uint32_t k : upper) {
+      const Word& w = words_[k];
+      // ASCII letters inline; LowerFrenchInPlace from the first other byte (a lead byte).
+      size_t i = w.begin;
+      for (; i < w.end; ++i) {
+        const auto c = static_cast<unsigned char>(lower_[i]);
+        if (c >= 0x80) break;
+        if (c >= 'A' && c <= 'Z') lower_[i] = static_cast<char>(c + 32);
+      }
+      if (i < w.end) LowerFrenchInPlace(lower_, i, w.end);
     }
   }
 
@@ -866,7 +997,7 @@ class Scanner {
     size_t from = k == 0 ? 0 : words_[k - 1].end;
     return std::string_view(text_.data() + from, words_[k].begin - from);
   }
-  bool IsStop(size_t k) { return In(StopWords(), k); }
+  bool IsStop(size_t k) { return In(fixed_.stop, k); }
 
   // Capitalised word that can be part of a name.
   bool IsNameWord(size_t k) {
@@ -889,18 +1020,18 @@ class Scanner {
     std::string_view raw = Raw(k);
     // Every abbreviation starts with one of these capitals.
     if (w.cap && len <= 4 && std::strchr("MDPVN", raw[0]) != nullptr &&
-        CivilityAbbreviations().contains(raw)) {
+        fixed_.civility_abbreviations.contains(raw)) {
       return k + 1 < words_.size() && (IsAbbrevGap(GapBefore(k + 1)) || OcrCivilityGap(k + 1));
     }
     // Abbreviated titles: "lieut. Arnould", "cap. Latreille", "gén. Brun".
     if (len <= 6 && k + 1 < words_.size() && text_[w.end] == '.' && GapBefore(k + 1).size() >= 2 &&
-        IsAbbrevGap(GapBefore(k + 1)) && TitleAbbreviations().contains(Lower(k))) {
+        IsAbbrevGap(GapBefore(k + 1)) && fixed_.title_abbreviations.contains(Lower(k))) {
       return true;
     }
     if (w.letters < 2 || w.letters > 12) return false;
     std::string_view low = Lower(k);
-    if (!CivilityPrefilter()[Bucket(low)]) return false;
-    return In(CivilityWords(), k);
+    if (!MayContain(fixed_.civility_filter, low)) return false;
+    return In(fixed_.civility, k);
   }
   // Gap before word k, after "M", that scanned text may show instead of "M. ": OCR and typing
   // slips such as "M, Dupont", "M* Dupont", "M- Dupont", "M' Dupont", "M0 Dupont" (1 to 3
@@ -919,7 +1050,7 @@ class Scanner {
     std::string_view low = Lower(k);
     if (In(set, k)) return true;
     // Compound given names: every hyphenated part is a given name (Jean-Baptiste).
-    if (&set == &first_ && low.find('-') != std::string::npos) {
+    if (&set == &first_ && words_[k].has_dash) {
       size_t start = 0;
       while (start <= low.size()) {
         size_t dash = low.find('-', start);
@@ -978,6 +1109,12 @@ class Scanner {
     return false;
   }
   bool IsPlace(std::string_view low) const { return places_.contains(low); }
+  // IsCommonWord(Lower(k)), kept in the word (its derived forms cost several look-ups).
+  bool CommonAt(size_t k) {
+    Word& w = words_[k];
+    if (w.common < 0) w.common = IsCommonWord(Lower(k)) ? 1 : 0;
+    return w.common == 1;
+  }
 
   // Capitalised word of 3+ letters that is neither an ordinary word, nor a known place or
   // institution, nor a function word: in running text, most such words are family names.
@@ -985,12 +1122,12 @@ class Scanner {
     const Word& w = words_[k];
     if (!w.cap || w.all_caps || w.letters < 3 || common_.empty()) return false;
     std::string_view low = Lower(k);
-    if (IsStop(k) || IsCommonWord(low) || IsPlace(low) || IsCivilityAt(k)) return false;
-    size_t dash = low.find('-');
-    if (dash != std::string_view::npos) {
+    if (IsStop(k) || CommonAt(k) || IsPlace(low) || IsCivilityAt(k)) return false;
+    if (w.has_dash) {
+      const size_t dash = low.find('-');
       // "Saint-Brieuc", "Grand-Blossac", "Pont-l'Abbé": compounds led by an ordinary word.
       std::string_view head = low.substr(0, dash);
-      if (StopWords().contains(head) || IsCommonWord(head) || IsPlace(head)) {
+      if (fixed_.stop.contains(head) || IsCommonWord(head) || IsPlace(head)) {
         return false;
       }
     }
@@ -1035,7 +1172,7 @@ class Scanner {
   bool AfterSentenceEnd(size_t k) const {
     if (k == 0) return false;
     std::string_view gap = GapBefore(k);
-    if (gap.find('\n') != std::string_view::npos) return false;
+    if (HasNewline(gap)) return false;
     return gap.find_first_of(".!?") != std::string_view::npos;
   }
   // Word k is followed by a comma or, on the same line, by a lower-case word: "Autret était
@@ -1044,7 +1181,7 @@ class Scanner {
   bool FollowedByClause(size_t k) const {
     if (k + 1 >= words_.size()) return false;
     std::string_view gap = GapBefore(k + 1);
-    if (util::Trim(gap) == ",") return true;
+    if (TrimGap(gap) == ",") return true;
     return (IsHorizontalSpace(gap) || IsApostropheGap(gap)) && !words_[k + 1].has_upper &&
            words_[k + 1].letters >= 2;
   }
@@ -1053,11 +1190,11 @@ class Scanner {
     if (IsInitial(k) || IsCapParticle(k)) return true;
     std::string_view low = Lower(k);
     if (InList(first_, k) || InList(sur_, k)) return true;
-    return !IsPlace(low) && !IsCommonWord(low);
+    return !IsPlace(low) && !CommonAt(k);
   }
   bool AfterStreetType(size_t k) {
     if (k == 0 || !IsHorizontalSpace(GapBefore(k))) return false;
-    return In(StreetTypes(), k - 1);
+    return In(fixed_.street_types, k - 1);
   }
   bool AfterPlaceCue(size_t k) {
     if (k == 0) return false;
@@ -1065,7 +1202,7 @@ class Scanner {
     if (prev.cap) return false;
     std::string_view gap = GapBefore(k);
     if (!IsHorizontalSpace(gap) && !IsApostropheGap(gap)) return false;
-    return PlaceCueWords().contains(Raw(k - 1));
+    return fixed_.place_cues.contains(Raw(k - 1));
   }
 
   bool IsCapParticle(size_t k) const {
@@ -1137,7 +1274,7 @@ class Scanner {
       if (Raw(next) == "et" && IsHorizontalSpace(gap) && next + 1 < words_.size() &&
           IsHorizontalSpace(GapBefore(next + 1))) {
         after = next + 1;
-      } else if (util::Trim(gap) != ",") {
+      } else if (TrimGap(gap) != ",") {
         break;
       }
       // "M. et Mme Dupont": skip a civility after "et".
@@ -1184,7 +1321,7 @@ class Scanner {
         // determiner ("M. le Maire", "Monsieur Le Préfet").
         j = k + 1;
         if (j < n && words_[j].cap && words_[j].letters >= 3 && !IsCivilityAt(j) &&
-            !IsParticle(Raw(j)) && !Determiners().contains(Lower(j)) &&
+            !IsParticle(Raw(j)) && !fixed_.determiners.contains(Lower(j)) &&
             (IsHorizontalSpace(GapBefore(j)) || IsAbbrevGap(GapBefore(j)) || OcrCivilityGap(j))) {
           k = EmitNameAndCoordinated(j);
           continue;
@@ -1275,7 +1412,7 @@ class Scanner {
         continue;
       }
       std::string_view low = Lower(k);
-      bool closing = ClosingPrefilter()[Bucket(low)] && In(ClosingWords(), k);
+      bool closing = MayContain(fixed_.closing_filter, low) && In(fixed_.closing, k);
       if (!closing && low == "vous" && k >= 2 && Raw(k - 1) == "à") {
         closing = Lower(k - 2) == "bien";
       }
@@ -1287,7 +1424,7 @@ class Scanner {
       for (int blank = 0; blank < 3 && start < text_.size(); ++blank) {
         size_t end = text_.find('\n', start);
         if (end == std::string_view::npos) end = text_.size();
-        std::string_view next = util::Trim(text_.substr(start, end - start));
+        std::string_view next = TrimGap(text_.substr(start, end - start));
         if (next.empty()) {
           start = end + 1;
           continue;
@@ -1344,13 +1481,15 @@ class Scanner {
     auto for_each_cap_word = [&](auto f) {
       size_t si = 0;
       size_t covered_until = 0;
-      for (size_t k = 0; k < words_.size(); ++k) {
+      for (uint32_t k : scratch_.upper) {
         const Word& w = words_[k];
+        if (!w.cap || w.letters < 3) continue;
+        // Word starts only grow: the spans can be consumed at the capitalised words alone.
         while (si < sorted.size() && sorted[si].begin <= w.begin) {
           covered_until = std::max(covered_until, sorted[si].end);
           ++si;
         }
-        if (w.cap && w.letters >= 3) f(k, w.end <= covered_until);
+        f(k, w.end <= covered_until);
       }
     };
     // Distinct words found inside names (hash, one occurrence), then those that qualify. The
@@ -1371,7 +1510,7 @@ class Scanner {
     uint64_t filter[16] = {};  // 1,024-bit filter over the hashes, to skip most searches
     for (const auto& [h, k] : found) {
       if (IsStop(k) || IsCivilityAt(k) || In(amb_, k) || IsPlace(Lower(k))) continue;
-      if (!InList(first_, k) && !InList(sur_, k) && IsCommonWord(Lower(k))) continue;
+      if (!InList(first_, k) && !InList(sur_, k) && CommonAt(k)) continue;
       names.push_back(h);  // still sorted
       filter[(h >> 6) & 15] |= uint64_t{1} << (h & 63);
     }
@@ -1393,7 +1532,7 @@ class Scanner {
       if (hw.letters < 2) continue;
       std::string low = util::ToLowerFrench(
           std::string_view(hints.sender_name).substr(hw.begin, hw.end - hw.begin));
-      if (StopWords().contains(low) || IsParticle(low)) continue;
+      if (fixed_.stop.contains(low) || IsParticle(low)) continue;
       parts.push_back(std::move(low));
     }
     if (parts.empty()) return;
@@ -1420,29 +1559,23 @@ class Scanner {
     if (w.all_caps && (w.letters < 4 || GapClass(k + 1) == ":" || GapClass(k + 1) == "9")) {
       return false;
     }
-    if (k == 0 || std::memchr(text_.data() + words_[k - 1].end, '\n',
-                              w.begin - words_[k - 1].end) != nullptr) {
-      return false;
-    }
+    if (k == 0 || HasNewline(GapBefore(k))) return false;
     return !IsCivilityAt(k) && (!IsStop(k) || IsParticle(Raw(k)));
   }
 
   // scratch_.in_rule[k] = 1 when a span found so far overlaps word k.
   void MarkRuleWords() {
-    std::vector<PiiSpan>& sorted = scratch_.sorted;
-    sorted.assign(out_->begin(), out_->end());
-    std::sort(sorted.begin(), sorted.end(),
-              [](const PiiSpan& a, const PiiSpan& b) { return a.begin < b.begin; });
+    // Words are in order and do not overlap (their ends grow too): each span marks the words
+    // from the first that ends after its start to the last that starts before its end.
     std::vector<char>& in_rule = scratch_.in_rule;
     in_rule.assign(words_.size(), 0);
-    size_t si = 0;
-    size_t covered_until = 0;
-    for (size_t k = 0; k < words_.size(); ++k) {
-      while (si < sorted.size() && sorted[si].begin < words_[k].end) {
-        covered_until = std::max(covered_until, sorted[si].end);
-        ++si;
+    for (const PiiSpan& span : *out_) {
+      auto it = std::upper_bound(words_.begin(), words_.end(), span.begin,
+                                 [](size_t b, const Word& w) { return b < w.end; });
+      for (auto k = static_cast<size_t>(it - words_.begin());
+           k < words_.size() && words_[k].begin < span.end; ++k) {
+        in_rule[k] = 1;
       }
-      in_rule[k] = covered_until > words_[k].begin ? 1 : 0;
     }
   }
 
@@ -1452,7 +1585,7 @@ class Scanner {
     int known = 0;
     Features(k, [&](std::string_view f) {
       float w = 0;
-      if (model_->Weight(NameFeatureHash(f), &w)) {
+      if (model_->Weight(NameFeatureHashPadded(f.data(), f.size()), &w)) {
         sum += w;
         ++known;
       }
@@ -1495,7 +1628,8 @@ class Scanner {
     std::vector<float>& prob = scratch_.prob;
     prob.assign(words_.size(), -1.0f);
     bool joinable = false;
-    for (size_t k = 0; k < words_.size(); ++k) {
+    // ModelCandidate() holds capitalised words only.
+    for (uint32_t k : scratch_.upper) {
       if (scratch_.in_rule[k] || !ModelCandidate(k)) continue;
       prob[k] = ModelProbability(k);
       if (prob[k] >= model_threshold_) {
@@ -1552,7 +1686,7 @@ class Scanner {
   std::string_view Shape(size_t k) const {
     if (k >= words_.size()) return "$";
     const Word& w = words_[k];
-    bool dash = std::memchr(text_.data() + w.begin, '-', w.end - w.begin) != nullptr;
+    const bool dash = w.has_dash;
     if (w.letters == 1) return w.cap ? "X" : "x";
     if (w.all_caps) return dash ? "XX-" : "XX";
     if (w.cap) return dash ? "Xx-" : "Xx";
@@ -1567,7 +1701,7 @@ class Scanner {
     std::string_view gap(text_.data() + from, to - from);
     if (gap.empty()) return "0";
     if (gap.find('\n') != std::string_view::npos) return "NL";
-    std::string_view t = util::Trim(gap);
+    std::string_view t = TrimGap(gap);
     if (t.empty()) return "_";
     auto c = static_cast<unsigned char>(t[0]);
     if (c >= '0' && c <= '9') return "9";
@@ -1591,19 +1725,44 @@ class Scanner {
     return s.substr(from);
   }
 
-  // Calls sink(feature) for each feature of word k (the same in training and detection).
+  // Calls sink(feature) for each feature of word k (the same in training and detection); the 8
+  // bytes after the feature are readable and zero.
   template <typename Sink>
   void Features(size_t k, Sink&& sink) {
-    char buf[96];
-    auto put = [&](std::string_view a, std::string_view b, std::string_view c = {},
-                   std::string_view d = {}) {
-      size_t n = 0;
-      for (std::string_view part : {a, b, c, d}) {
-        size_t m = std::min(part.size(), sizeof buf - n);
-        if (m == 0) continue;
-        std::memcpy(buf + n, part.data(), m);
-        n += m;
+    // A feature is at most kMax bytes; the 8 bytes after it are zero (NameFeatureHashPadded).
+    constexpr size_t kMax = 96;
+    char buf[kMax + 8];
+    // Parts are short: fixed-size copies instead of a memcpy call per part. Both helpers are
+    // forced inline: called as functions, they cost more than the copy and hash they run.
+    auto append = [&](size_t n, std::string_view part) __attribute__((always_inline)) {
+      size_t m = std::min(part.size(), kMax - n);
+      char* dst = buf + n;
+      const char* src = part.data();
+      for (; m >= 8; m -= 8, dst += 8, src += 8) std::memcpy(dst, src, 8);
+      if (m & 4) {
+        std::memcpy(dst, src, 4);
+        dst += 4;
+        src += 4;
       }
+      if (m & 2) {
+        std::memcpy(dst, src, 2);
+        dst += 2;
+        src += 2;
+      }
+      if (m & 1) *dst++ = *src;
+      return static_cast<size_t>(dst - buf);
+    };
+    // The prefix ("w:", "pwr:"...) is a literal of at most 8 bytes: one store of a constant.
+    auto put = [&]<size_t N>(const char(&prefix)[N], std::string_view b, std::string_view c = {},
+                             std::string_view d = {}) __attribute__((always_inline)) {
+      static_assert(N - 1 <= 8);
+      uint64_t packed = 0;
+      for (size_t i = 0; i + 1 < N; ++i) {
+        packed |= uint64_t{static_cast<unsigned char>(prefix[i])} << (8 * i);
+      }
+      std::memcpy(buf, &packed, 8);
+      size_t n = append(append(append(N - 1, b), c), d);
+      std::memset(buf + n, 0, 8);
       sink(std::string_view(buf, n));
     };
     const bool rule = scratch_.in_rule[k] != 0;
@@ -1635,7 +1794,7 @@ class Scanner {
     const bool sur = InList(sur_, k);
     const bool stop = IsStop(k);
     const bool place = IsPlace(low);
-    const bool common = IsCommonWord(low);
+    const bool common = CommonAt(k);
     if (first) put("f:", "first");
     if (sur) put("f:", "sur");
     if (In(amb_, k)) put("f:", "amb");
@@ -1675,6 +1834,7 @@ class Scanner {
   const WordSet& amb_;
   const WordSet& common_;
   const WordSet& places_;
+  const FixedLists& fixed_;
   std::vector<PiiSpan>* out_;
   Scratch& scratch_;
   std::vector<Word>& words_;

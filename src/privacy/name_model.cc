@@ -110,19 +110,6 @@ Result<std::unique_ptr<NameModel>> NameModel::Load(const std::filesystem::path& 
   return model;
 }
 
-bool NameModel::Weight(uint64_t feature_hash, float* weight) const {
-  if (slots_.empty()) return false;
-  const uint32_t tag = Tag(feature_hash);
-  const size_t mask = slots_.size() - 1;
-  for (size_t s = feature_hash & mask;; s = (s + 1) & mask) {
-    if (slots_[s].tag == tag) {
-      *weight = slots_[s].weight;
-      return true;
-    }
-    if (slots_[s].tag == 0) return false;
-  }
-}
-
 float NameModel::Probability(float weight_sum, int known) const {
   // fastText averages the rows of the known words and of the end-of-line token.
   float logit = (weight_sum + bias_) / static_cast<float>(known + 1);

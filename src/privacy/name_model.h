@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -35,6 +36,22 @@ struct NerToken;
 // Hash of a feature string (64-bit, never 0); the table key.
 uint64_t NameFeatureHash(std::string_view feature);
 
+// NameFeatureHash(std::string_view(data, size)) without a variable-length copy: precondition,
+// the 8 bytes from data + size are readable and zero (the detector's feature buffer pads them).
+inline uint64_t NameFeatureHashPadded(const char* data, size_t size) {
+  constexpr uint64_t kMul = 0xFF51AFD7ED558CCDull;
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ size;
+  for (size_t i = 0; i < size; i += 8) {
+    uint64_t c;
+    std::memcpy(&c, data + i, 8);  // zero bytes past `size` in the last block
+    h = (h ^ c) * kMul;
+    h ^= h >> 32;
+  }
+  h *= 0xC4CEB9FE1A85EC53ull;
+  h ^= h >> 29;
+  return h == 0 ? 1 : h;
+}
+
 class NameModel {
  public:
   // Reads a fastText model file written by TrainNameModel. Errors: kNotFound, kDataLoss (not a
@@ -43,7 +60,18 @@ class NameModel {
 
   // Logit contribution of a feature (by NameFeatureHash); false when the model does not know it
   // (fastText skips unknown words, so they do not count in the mean).
-  bool Weight(uint64_t feature_hash, float* weight) const;
+  bool Weight(uint64_t feature_hash, float* weight) const {
+    if (slots_.empty()) return false;
+    const uint32_t tag = Tag(feature_hash);
+    const size_t mask = slots_.size() - 1;
+    for (size_t s = feature_hash & mask;; s = (s + 1) & mask) {
+      if (slots_[s].tag == tag) {
+        *weight = slots_[s].weight;
+        return true;
+      }
+      if (slots_[s].tag == 0) return false;
+    }
+  }
   // Contribution of the end-of-line token that fastText adds to every example.
   float bias() const { return bias_; }
   size_t feature_count() const { return count_; }

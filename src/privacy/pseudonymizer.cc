@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
-#include <map>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 #include "privacy/name_detector.h"
@@ -138,6 +140,26 @@ constexpr std::array<bool, 256> kAlnumByte = [] {
   return t;
 }();
 
+// kCueStart and kAlnumByte in one table for the cue-word scan: a UTF-8 continuation byte, a
+// byte that is not a letter or digit, a letter or digit, a letter or digit starting a cue word.
+constexpr uint8_t kContinuationByte = 0;
+constexpr uint8_t kOtherByte = 1;
+constexpr uint8_t kAlnumOnlyByte = 2;
+constexpr uint8_t kCueStartByte = 3;
+constexpr std::array<uint8_t, 256> kCueByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if ((c & 0xC0) == 0x80) {
+      t[c] = kContinuationByte;
+    } else if (kCueStart[c]) {
+      t[c] = kCueStartByte;
+    } else {
+      t[c] = kAlnumByte[c] ? kAlnumOnlyByte : kOtherByte;
+    }
+  }
+  return t;
+}();
+
 // Cheap necessary condition for MatchIban at `pos`: two letters then two digits ("FR76").
 bool MayStartIban(std::string_view text, size_t pos) {
   return pos + 3 < text.size() && IsDigit(static_cast<unsigned char>(text[pos + 2])) &&
@@ -218,8 +240,19 @@ bool IsWayType(std::string_view w) {
                                                "zac",
                                                "zi",
                                                "r"};
+  // (first letter, length) pairs of the way types (at most 11 bytes): most words are rejected
+  // without walking the list.
+  static constexpr std::array<uint16_t, 26> kLengthsByLetter = [] {
+    std::array<uint16_t, 26> t{};
+    for (std::string_view way : kWays) t[way[0] - 'a'] |= static_cast<uint16_t>(1u << way.size());
+    return t;
+  }();
+  if (w.empty() || w.size() > 11 || w[0] < 'a' || w[0] > 'z' ||
+      ((kLengthsByLetter[w[0] - 'a'] >> w.size()) & 1) == 0) {
+    return false;
+  }
   for (std::string_view way : kWays) {
-    if (w == way) return true;
+    if (way.size() == w.size() && way[0] == w[0] && w == way) return true;
   }
   return false;
 }
@@ -314,6 +347,12 @@ bool ValidUtf8(std::string_view text) {
       ++i;
       continue;
     }
+    // Two-byte sequences (Latin accents) inline: lead C2..DF then a continuation byte.
+    if (c >= 0xC2 && c <= 0xDF && i + 1 < n &&
+        (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+      i += 2;
+      continue;
+    }
     size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
     if (i + len > n || !util::IsValidUtf8(text.substr(i, len))) return false;
     i += len;
@@ -327,19 +366,33 @@ enum class CueKind { kNone, kBirth, kCaf, kTax };
 // "naissance", "ddn" (birth date); "allocataire", "caf", "msa"; "fiscal(e)", "spi", "impôt(s)".
 CueKind ClassifyCue(std::string_view word) {
   if (word.size() < 2 || word.size() > 12) return CueKind::kNone;
+  // Byte lengths of the cue words by first letter (bit n: n bytes): n[ée]e?s? is 2 to 6 bytes,
+  // "naissance" 9; "allocataire" 11; "caf", "msa", "spi", "ddn" 3; "fiscal(e)" 6-7;
+  // "impot(s)", "impôt(s)" 5-7. Rejects most words before the lower-case copy.
+  uint32_t lengths = 0;
   switch (word[0] | 0x20) {
     case 'n':
+      lengths = 0x27Cu;  // 2..6, 9
+      break;
     case 'a':
+      lengths = 1u << 11;
+      break;
     case 'c':
     case 'm':
-    case 'f':
     case 's':
-    case 'i':
     case 'd':
+      lengths = 1u << 3;
+      break;
+    case 'f':
+      lengths = (1u << 6) | (1u << 7);
+      break;
+    case 'i':
+      lengths = (1u << 5) | (1u << 6) | (1u << 7);
       break;
     default:
       return CueKind::kNone;
   }
+  if (((lengths >> word.size()) & 1) == 0) return CueKind::kNone;
   char buf[12];
   size_t n = 0;
   for (size_t i = 0; i < word.size(); ++i) {
@@ -495,36 +548,23 @@ const MappingEntry* Mapping::Find(std::string_view placeholder) const {
 struct Pseudonymizer::Impl {
   PseudonymizerConfig config;
   NameDetector names;
-  // Anchored patterns (matched at a trigger position).
-  RE2 phone_fr;
+  // Anchored patterns (matched at a trigger position). French phones, NIR, SIRET, SIREN and
+  // numéros fiscaux / allocataires use the exact hand-written shape matchers of validators.h.
   RE2 phone_intl;
-  RE2 nir;
-  RE2 siret;
-  RE2 siren;
-  RE2 fiscal;
   RE2 address;
   RE2 plate_old;
   RE2 plate_siv;
   RE2 email_domain;
-  // Numbers announced by a cue word (see ClassifyCue and AfterCue), matched at their first digit.
+  // Dates announced by a cue word (see ClassifyCue and AfterCue), matched at their first digit.
   RE2 birth_date;
-  RE2 caf_number;
-  RE2 tax_number;
   RE2 placeholder_like;
 
   Impl(PseudonymizerConfig cfg, NameDetector detector)
       : config(std::move(cfg)),
         names(std::move(detector)),
-        phone_fr(R"((?:00[ .-]?33[ .-]?(?:\(0\)[ .-]?)?|0)[1-9](?:[ .-]?\d{2}){4})", Utf8Options()),
         phone_intl(R"(\+(?:33[ .-]?(?:\(0\)[ .-]?)?[1-9](?:[ .-]?\d{2}){4}|)"
                    R"([1-9]\d{0,2}(?:[ .-]?\(0\))?(?:[ .-]?\d){6,13}))",
                    Utf8Options()),
-        nir(R"([1-478][ .-]?\d{2}[ .-]?\d{2}[ .-]?(?:\d{2}|2[ABab])[ .-]?\d{3}[ .-]?\d{3})"
-            R"([ .-]?\d{2})",
-            Utf8Options()),
-        siret(R"(\d{3}[ .]?\d{3}[ .]?\d{3}[ .]?\d{5})", Utf8Options()),
-        siren(R"(\d{3}[ .]?\d{3}[ .]?\d{3})", Utf8Options()),
-        fiscal(R"([0-3]\d(?: ?\d){11})", Utf8Options()),
         address(AddressPattern(), Utf8Options()),
         plate_old(R"(\d{1,4}[ -]?[A-HJ-NP-Z]{1,3}[ -]?(?:97[1-6]|2[AB]|0[1-9]|[1-8]\d|9[0-5]))",
                   Utf8Options()),
@@ -533,14 +573,11 @@ struct Pseudonymizer::Impl {
                      R"(\.[A-Za-z]{2,24})",
                      Utf8Options()),
         birth_date(std::string(kDatePattern), Utf8Options()),
-        caf_number(R"(\d{7,8}|\d{3} \d{4})", Utf8Options()),
-        tax_number(R"(\d(?: ?\d){12})", Utf8Options()),
         placeholder_like(R"(\[\s*([^\[\]\d\n]{1,40}?)[ _-]*(\d{1,4})\s*\])", Utf8Options()) {}
 
   Status CheckPatterns() const {
-    for (const RE2* re :
-         {&phone_fr, &phone_intl, &nir, &siret, &siren, &fiscal, &address, &plate_old, &plate_siv,
-          &email_domain, &birth_date, &caf_number, &tax_number, &placeholder_like}) {
+    for (const RE2* re : {&phone_intl, &address, &plate_old, &plate_siv, &email_domain, &birth_date,
+                          &placeholder_like}) {
       if (!re->ok()) return Internal("privacy pattern failed to compile: " + re->error());
     }
     return Status::Ok();
@@ -553,6 +590,13 @@ struct Pseudonymizer::Impl {
     if (!re.Match(window, 0, window.size(), RE2::ANCHOR_START, &m, 1)) return 0;
     if (m.empty() || AlnumAt(text, pos + m.size())) return 0;
     return m.size();
+  }
+
+  // MatchAt for a hand-written shape matcher (validators.h).
+  static size_t MatchShapeAt(size_t (*shape)(std::string_view), std::string_view text, size_t pos) {
+    size_t len = shape(text.substr(pos, kWindow));
+    if (len == 0 || AlnumAt(text, pos + len)) return 0;
+    return len;
   }
 
   void Add(std::vector<Candidate>* out, PiiType type, size_t begin, size_t end) const {
@@ -596,21 +640,21 @@ struct Pseudonymizer::Impl {
     };
     std::string_view rest = text.substr(pos);
     if (digits >= 10 && rest[0] == '0') {
-      size_t len = MatchAt(phone_fr, text, pos);
+      size_t len = MatchShapeAt(MatchFrenchPhoneShape, text, pos);
       consider(PiiType::kPhone, len, len > 0 && IsValidFrenchPhone(rest.substr(0, len)));
     }
     if (digits >= 13) {
-      size_t len = MatchAt(nir, text, pos);
+      size_t len = MatchShapeAt(MatchNirShape, text, pos);
       consider(PiiType::kNir, len, len > 0 && IsValidNir(rest.substr(0, len)));
-      len = MatchAt(fiscal, text, pos);
+      len = MatchShapeAt(MatchFiscalShape, text, pos);
       consider(PiiType::kTaxNumber, len, len > 0);
     }
     if (digits >= 14) {
-      size_t len = MatchAt(siret, text, pos);
+      size_t len = MatchShapeAt(MatchSiretShape, text, pos);
       consider(PiiType::kSiret, len, len > 0 && IsValidSiret(rest.substr(0, len)));
     }
     if (digits >= 9) {
-      size_t len = MatchAt(siren, text, pos);
+      size_t len = MatchShapeAt(MatchSirenShape, text, pos);
       consider(PiiType::kSiren, len, len > 0 && IsValidSiren(rest.substr(0, len)));
     }
     // Addresses and old plates: the number is followed by (space, dash or comma and) a letter.
@@ -655,22 +699,26 @@ struct Pseudonymizer::Impl {
     }
     int expected = IbanLength(std::string_view(country, 2));
     // Walk alphanumerics, allowing one space or dash between them; record where each ends.
-    std::string compact;
-    std::vector<size_t> ends;
+    // At most 34 characters: fixed buffers, no allocation.
+    char compact_buf[34];
+    size_t ends[34];
+    size_t count = 0;
     size_t i = pos;
-    while (i < text.size() && compact.size() < 34) {
+    while (i < text.size() && count < 34) {
       auto c = static_cast<unsigned char>(text[i]);
       if (IsAsciiAlnum(c)) {
-        compact.push_back(up(static_cast<char>(c)));
-        ends.push_back(i + 1);
+        compact_buf[count] = up(static_cast<char>(c));
+        ends[count] = i + 1;
+        ++count;
         ++i;
       } else if ((c == ' ' || c == '-') && i + 1 < text.size() &&
-                 IsAsciiAlnum(static_cast<unsigned char>(text[i + 1])) && !compact.empty()) {
+                 IsAsciiAlnum(static_cast<unsigned char>(text[i + 1])) && count > 0) {
         ++i;
       } else {
         break;
       }
     }
+    const std::string_view compact(compact_buf, count);
     auto boundary_ok = [&](size_t n) { return !AlnumAt(text, ends[n - 1]); };
     auto group_ok = [&](size_t n) {
       // Cut between two groups or at the end of a token (not inside "MERCI").
@@ -788,6 +836,17 @@ struct Pseudonymizer::Impl {
       // Earliest end of a cue whose first following digit is d (at most 40 characters before).
       size_t lo = d;
       int chars = 0;
+      // Eight bytes at a time while none is a digit or a line break; characters are the bytes
+      // that are not UTF-8 continuation bytes (10xxxxxx), as in the byte loop below.
+      while (lo >= 8) {
+        uint64_t x;
+        std::memcpy(&x, text.data() + lo - 8, 8);
+        if (HasDigitByte(x) || HasByte(x, '\n')) break;
+        const int continuation = std::popcount(x & ~(x << 1) & kHighs);
+        if (chars + 8 - continuation > 40) break;
+        lo -= 8;
+        chars += 8 - continuation;
+      }
       while (lo > 0) {
         auto c = static_cast<unsigned char>(text[lo - 1]);
         if (c == '\n' || IsDigit(c)) break;
@@ -812,9 +871,9 @@ struct Pseudonymizer::Impl {
     bool prev_alnum = AlnumBefore(text, from);
     size_t i = from;
     while (i < d) {
-      auto b = static_cast<unsigned char>(text[i]);
-      if (!kCueStart[b] || prev_alnum) {
-        if ((b & 0xC0) != 0x80) prev_alnum = kAlnumByte[b];
+      const uint8_t cls = kCueByteClass[static_cast<unsigned char>(text[i])];
+      if (cls != kCueStartByte || prev_alnum) {
+        if (cls != kContinuationByte) prev_alnum = cls != kOtherByte;
         ++i;
         continue;
       }
@@ -834,24 +893,30 @@ struct Pseudonymizer::Impl {
 
   // The number announced by a cue starts at the first digit after it (the text between holds
   // no digit, no line break and at most 40 characters) and ends within 120 bytes of the cue.
-  // Matched with the anchored whole-match patterns, which RE2 answers with its DFA alone.
+  // Dates are matched with an anchored RE2 pattern (its DFA alone), numbers with the shape
+  // matchers of validators.h.
   void AfterCue(std::string_view text, CueKind kind, size_t cue_end,
                 std::vector<Candidate>* out) const {
     size_t begin = FirstDigitSoonAfter(text, cue_end);
     if (begin >= text.size() || begin >= cue_end + kCueWindow) return;
-    const RE2* number = &birth_date;
     PiiType type = PiiType::kBirthDate;
     if (kind == CueKind::kCaf) {
-      number = &caf_number;
       type = PiiType::kCafNumber;
     } else if (kind == CueKind::kTax) {
-      number = &tax_number;
       type = PiiType::kTaxNumber;
     }
     std::string_view window = text.substr(begin, cue_end + kCueWindow - begin);
-    re2::StringPiece m;
-    if (!number->Match(window, 0, window.size(), RE2::ANCHOR_START, &m, 1)) return;
-    size_t end = begin + m.size();
+    size_t len = 0;
+    if (type == PiiType::kCafNumber) {
+      len = MatchCafNumberShape(window);
+    } else if (type == PiiType::kTaxNumber) {
+      len = MatchTaxNumberShape(window);
+    } else {
+      re2::StringPiece m;
+      if (birth_date.Match(window, 0, window.size(), RE2::ANCHOR_START, &m, 1)) len = m.size();
+    }
+    if (len == 0) return;
+    size_t end = begin + len;
     if (AlnumAt(text, end)) return;
     if (type != PiiType::kBirthDate && end + 1 < text.size() && text[end] == ' ' &&
         IsDigit(static_cast<unsigned char>(text[end + 1]))) {
@@ -991,26 +1056,62 @@ Result<Pseudonymized> Pseudonymizer::Pseudonymize(std::string_view text,
                                                   const PseudonymizeHints& hints) const {
   PLUME_ASSIGN_OR_RETURN(std::vector<PiiSpan> spans, Detect(text, hints));
   Pseudonymized result;
-  result.text.reserve(text.size());
-  std::map<std::pair<PiiType, std::string_view>, size_t> index;  // -> entry
+  // Placeholders are at most 20 bytes ("[NUM_ALLOCATAIRE_99]"): one allocation in most cases.
+  result.text.reserve(text.size() + 8 * spans.size());
+  result.replacements.reserve(spans.size());
+  // (type, original) -> entry: a linear search over the few entries of a message, a hash map
+  // once there are many. Keys are views into `text` (stable, unlike the entries' strings).
+  constexpr size_t kLinearEntries = 24;
+  constexpr size_t kNoEntry = static_cast<size_t>(-1);
+  std::vector<std::string_view> originals;  // parallel to result.mapping.entries
+  originals.reserve(spans.size());
+  result.mapping.entries.reserve(spans.size());
+  std::unordered_map<std::string_view, std::vector<size_t>> index;
+  auto find_entry = [&](PiiType type, std::string_view original) {
+    const std::vector<MappingEntry>& entries = result.mapping.entries;
+    if (entries.size() <= kLinearEntries) {
+      for (size_t e = 0; e < entries.size(); ++e) {
+        if (entries[e].type == type && originals[e] == original) return e;
+      }
+      return kNoEntry;
+    }
+    auto it = index.find(original);
+    if (it == index.end()) return kNoEntry;
+    for (size_t e : it->second) {
+      if (entries[e].type == type) return e;
+    }
+    return kNoEntry;
+  };
   std::array<int, kPiiTypeCount> counters{};
   size_t pos = 0;
   for (const PiiSpan& s : spans) {
     result.text.append(text.substr(pos, s.begin - pos));
     std::string_view original = text.substr(s.begin, s.end - s.begin);
-    auto key = std::make_pair(s.type, original);
-    auto it = index.find(key);
-    if (it == index.end()) {
+    size_t entry = find_entry(s.type, original);
+    if (entry == kNoEntry) {
       int n = ++counters[static_cast<int>(s.type)];
-      std::string placeholder(1, '[');
-      placeholder.append(PlaceholderLabel(s.type));
+      char number[16];
+      const size_t digits =
+          static_cast<size_t>(std::to_chars(number, number + sizeof number, n).ptr - number);
+      const std::string_view label = PlaceholderLabel(s.type);
+      std::string placeholder;
+      placeholder.reserve(label.size() + digits + 3);
+      placeholder.push_back('[');
+      placeholder.append(label);
       placeholder.push_back('_');
-      placeholder.append(std::to_string(n));
+      placeholder.append(number, digits);
       placeholder.push_back(']');
-      result.mapping.entries.push_back({placeholder, s.type, std::string(original)});
-      it = index.emplace(key, result.mapping.entries.size() - 1).first;
+      result.mapping.entries.push_back({std::move(placeholder), s.type, std::string(original)});
+      originals.push_back(original);
+      entry = originals.size() - 1;
+      if (entry == kLinearEntries) {
+        // From now on the hash map: index every entry so far.
+        for (size_t e = 0; e <= entry; ++e) index[originals[e]].push_back(e);
+      } else if (entry > kLinearEntries) {
+        index[original].push_back(entry);
+      }
     }
-    const std::string& placeholder = result.mapping.entries[it->second].placeholder;
+    const std::string& placeholder = result.mapping.entries[entry].placeholder;
     Replacement r;
     r.type = s.type;
     r.begin = s.begin;

@@ -89,8 +89,20 @@ bool IsValidNir(std::string_view text) {
 }
 
 int IbanLength(std::string_view country) {
-  for (const auto& [code, length] : kIbanLengths) {
-    if (code == country) return length;
+  if (country.size() != 2) return 0;
+  // Codes compared as 16-bit integers (no string compare per entry).
+  static constexpr std::array<uint16_t, kIbanLengths.size()> kKeys = [] {
+    std::array<uint16_t, kIbanLengths.size()> keys{};
+    for (size_t i = 0; i < keys.size(); ++i) {
+      keys[i] = static_cast<uint16_t>(static_cast<unsigned char>(kIbanLengths[i].first[0]) << 8 |
+                                      static_cast<unsigned char>(kIbanLengths[i].first[1]));
+    }
+    return keys;
+  }();
+  const auto key = static_cast<uint16_t>(static_cast<unsigned char>(country[0]) << 8 |
+                                         static_cast<unsigned char>(country[1]));
+  for (size_t i = 0; i < kKeys.size(); ++i) {
+    if (kKeys[i] == key) return kIbanLengths[i].second;
   }
   return 0;
 }
@@ -104,9 +116,9 @@ bool IsValidIban(std::string_view text) {
   int expected = IbanLength(std::string_view(c).substr(0, 2));
   if (expected != 0 && static_cast<int>(c.size()) != expected) return false;
   // Move the first four characters to the end, letters become 10..35, then mod 97 must be 1.
-  std::string rotated = c.substr(4) + c.substr(0, 4);
   int rem = 0;
-  for (char ch : rotated) {
+  for (size_t i = 0; i < c.size(); ++i) {
+    const char ch = c[(i + 4) % c.size()];
     if (IsDigit(ch)) {
       rem = (rem * 10 + (ch - '0')) % 97;
     } else {
@@ -146,6 +158,132 @@ bool IsValidFrenchPhone(std::string_view text) {
     d.insert(d.begin(), '0');
   }
   return d.size() == 10 && d[0] == '0' && d[1] >= '1' && d[1] <= '9';
+}
+
+namespace {
+
+// Position in a text for the shape matchers: each step consumes what it matches or fails.
+class ShapeCursor {
+ public:
+  explicit ShapeCursor(std::string_view text) : text_(text) {}
+  size_t pos() const { return pos_; }
+  bool At(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
+  bool DigitAt(size_t offset) const {
+    return pos_ + offset < text_.size() && IsDigit(text_[pos_ + offset]);
+  }
+  // `n` digits.
+  bool Digits(int n) {
+    for (int k = 0; k < n; ++k) {
+      if (!DigitAt(0)) return false;
+      ++pos_;
+    }
+    return true;
+  }
+  // One byte among `set`, when present ("[ .-]?").
+  void Optional(std::string_view set) {
+    if (pos_ < text_.size() && set.find(text_[pos_]) != std::string_view::npos) ++pos_;
+  }
+  bool Literal(std::string_view s) {
+    if (text_.substr(pos_, s.size()) != s) return false;
+    pos_ += s.size();
+    return true;
+  }
+  bool OneOf(std::string_view set) {
+    if (pos_ >= text_.size() || set.find(text_[pos_]) == std::string_view::npos) return false;
+    ++pos_;
+    return true;
+  }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+size_t MatchFrenchPhoneShape(std::string_view text) {
+  ShapeCursor c(text);
+  if (c.Literal("00")) {
+    // "0" then [1-9] cannot match "00": only the international prefix can.
+    c.Optional(" .-");
+    if (!c.Literal("33")) return 0;
+    c.Optional(" .-");
+    if (c.Literal("(0)")) c.Optional(" .-");
+  } else if (!c.Literal("0")) {
+    return 0;
+  }
+  if (!c.OneOf("123456789")) return 0;
+  for (int k = 0; k < 4; ++k) {
+    c.Optional(" .-");
+    if (!c.Digits(2)) return 0;
+  }
+  return c.pos();
+}
+
+size_t MatchNirShape(std::string_view text) {
+  ShapeCursor c(text);
+  if (!c.OneOf("123478")) return 0;
+  c.Optional(" .-");
+  if (!c.Digits(2)) return 0;
+  c.Optional(" .-");
+  if (!c.Digits(2)) return 0;
+  c.Optional(" .-");
+  if (!(c.DigitAt(0) && c.DigitAt(1) ? c.Digits(2) : c.Literal("2") && c.OneOf("ABab"))) {
+    return 0;
+  }
+  c.Optional(" .-");
+  if (!c.Digits(3)) return 0;
+  c.Optional(" .-");
+  if (!c.Digits(3)) return 0;
+  c.Optional(" .-");
+  if (!c.Digits(2)) return 0;
+  return c.pos();
+}
+
+size_t MatchSiretShape(std::string_view text) {
+  ShapeCursor c(text);
+  for (int k = 0; k < 3; ++k) {
+    if (!c.Digits(3)) return 0;
+    c.Optional(" .");
+  }
+  return c.Digits(5) ? c.pos() : 0;
+}
+
+size_t MatchSirenShape(std::string_view text) {
+  ShapeCursor c(text);
+  for (int k = 0; k < 3; ++k) {
+    if (k > 0) c.Optional(" .");
+    if (!c.Digits(3)) return 0;
+  }
+  return c.pos();
+}
+
+size_t MatchFiscalShape(std::string_view text) {
+  ShapeCursor c(text);
+  if (!c.OneOf("0123") || !c.Digits(1)) return 0;
+  for (int k = 0; k < 11; ++k) {
+    c.Optional(" ");
+    if (!c.Digits(1)) return 0;
+  }
+  return c.pos();
+}
+
+size_t MatchCafNumberShape(std::string_view text) {
+  ShapeCursor c(text);
+  // First alternative, greedy: 8 digits, else 7.
+  if (c.Digits(7)) return c.DigitAt(0) ? 8 : 7;
+  ShapeCursor d(text);
+  return d.Digits(3) && d.Literal(" ") && d.Digits(4) ? d.pos() : 0;
+}
+
+size_t MatchTaxNumberShape(std::string_view text) {
+  ShapeCursor c(text);
+  if (!c.Digits(1)) return 0;
+  for (int k = 0; k < 12; ++k) {
+    c.Optional(" ");
+    if (!c.Digits(1)) return 0;
+  }
+  return c.pos();
 }
 
 }  // namespace plume::privacy

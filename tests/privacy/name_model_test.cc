@@ -265,5 +265,18 @@ TEST(NameModelTest, HeldOutHalfOfTheNerFile) {
   }
 }
 
+// Detection hashes features in a zero-padded buffer; the model is keyed by the plain hash.
+TEST(NameFeatureHashTest, PaddedHashIsThePlainHash) {
+  std::string feature;
+  for (int len = 0; len <= 40; ++len) {
+    std::string padded = feature + std::string(8, '\0');
+    EXPECT_EQ(NameFeatureHashPadded(padded.data(), feature.size()), NameFeatureHash(feature))
+        << feature;
+    feature.push_back(static_cast<char>('a' + len % 26));
+    if (len % 5 == 0) feature += "\xC3\xA9";  // é: bytes above 0x7F too
+  }
+  EXPECT_NE(NameFeatureHash("w:dupont"), NameFeatureHash("w:dupond"));
+}
+
 }  // namespace
 }  // namespace plume::privacy

@@ -139,6 +139,29 @@ TEST_F(PseudonymizerTest, StablePlaceholders) {
   EXPECT_EQ(r->replacements[1].end, text.find(", ou"));
 }
 
+// Many distinct values (beyond the small linear index of Pseudonymize), each repeated: the same
+// value keeps its placeholder, values and types are numbered in order of first appearance.
+TEST_F(PseudonymizerTest, StablePlaceholdersWithManyValues) {
+  std::string text;
+  std::string expected;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      std::string phone = "06 12 34 " + std::to_string(10 + i) + " 78";
+      text += "Tel " + phone + " et mail p" + std::to_string(i) + "@exemple.fr.\n";
+      expected += "Tel [TEL_" + std::to_string(i + 1) + "] et mail [EMAIL_" +
+                  std::to_string(i + 1) + "].\n";
+    }
+  }
+  auto r = pseudonymizer_->Pseudonymize(text);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->text, expected);
+  ASSERT_EQ(r->mapping.entries.size(), 80u);
+  EXPECT_EQ(r->mapping.entries[79].placeholder, "[EMAIL_40]");
+  EXPECT_EQ(r->mapping.entries[79].original, "p39@exemple.fr");
+  EXPECT_EQ(r->replacements.size(), 160u);
+  EXPECT_EQ(Restore(r->text, r->mapping).text, text);
+}
+
 TEST_F(PseudonymizerTest, RoundTripOnSyntheticSet) {
   for (const LabelledMessage& m : GenerateSyntheticSet(99, 300)) {
     auto r = pseudonymizer_->Pseudonymize(m.text);

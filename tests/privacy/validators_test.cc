@@ -1,6 +1,11 @@
 #include "privacy/validators.h"
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include <random>
+#include <string>
+#include <string_view>
 
 namespace plume::privacy {
 namespace {
@@ -56,6 +61,48 @@ TEST(ValidatorsTest, FrenchPhone) {
   EXPECT_FALSE(IsValidFrenchPhone("00 12 34 56 78"));
   EXPECT_FALSE(IsValidFrenchPhone("06 12 34 56 7"));
   EXPECT_FALSE(IsValidFrenchPhone("+44 6 12 34 56 78"));
+}
+
+// The hand-written shape matchers give RE2's anchored, leftmost-first match of the pattern they
+// document, on random strings over the characters those patterns care about.
+TEST(ValidatorsTest, ShapeMatchersAgreeWithTheirPatterns) {
+  struct Case {
+    const char* pattern;
+    size_t (*shape)(std::string_view);
+    std::string_view alphabet;
+  };
+  const Case cases[] = {
+      {R"((?:00[ .-]?33[ .-]?(?:\(0\)[ .-]?)?|0)[1-9](?:[ .-]?\d{2}){4})", MatchFrenchPhoneShape,
+       "0000333(). -12x"},
+      {R"([1-478][ .-]?\d{2}[ .-]?\d{2}[ .-]?(?:\d{2}|2[ABab])[ .-]?\d{3}[ .-]?\d{3}[ .-]?\d{2})",
+       MatchNirShape, "0123456789222 .-ABabx"},
+      {R"(\d{3}[ .]?\d{3}[ .]?\d{3}[ .]?\d{5})", MatchSiretShape, "0123456789 .-x"},
+      {R"(\d{3}[ .]?\d{3}[ .]?\d{3})", MatchSirenShape, "0123456789 .-x"},
+      {R"([0-3]\d(?: ?\d){11})", MatchFiscalShape, "0123456789  .x"},
+      {R"(\d{7,8}|\d{3} \d{4})", MatchCafNumberShape, "0123456789  x"},
+      {R"(\d(?: ?\d){12})", MatchTaxNumberShape, "0123456789  x"},
+  };
+  std::mt19937 rng(12345);
+  for (const Case& c : cases) {
+    RE2 re(c.pattern);
+    ASSERT_TRUE(re.ok()) << c.pattern;
+    int matches = 0;
+    for (int n = 0; n < 200000; ++n) {
+      std::string s;
+      const size_t len = rng() % 28;
+      // Mostly digits, so that long matches are frequent.
+      for (size_t i = 0; i < len; ++i) {
+        s.push_back(rng() % 3 == 0 ? c.alphabet[rng() % c.alphabet.size()]
+                                   : static_cast<char>('0' + rng() % 10));
+      }
+      re2::StringPiece m;
+      size_t expected =
+          re.Match(s, 0, s.size(), RE2::ANCHOR_START, &m, 1) ? static_cast<size_t>(m.size()) : 0;
+      ASSERT_EQ(c.shape(s), expected) << c.pattern << " on \"" << s << "\"";
+      if (expected > 0) ++matches;
+    }
+    EXPECT_GT(matches, 100) << c.pattern;  // the comparison saw real matches
+  }
 }
 
 }  // namespace
