@@ -49,27 +49,57 @@ bool IsSpace(char32_t cp) {
 // Appends `text` to the empty *out with runs of white space collapsed into one ASCII space, both
 // ends trimmed and invalid bytes replaced by U+FFFD; stops before going over `max_chars` code
 // points. Returns false when it stopped there (something was left out).
+bool IsAsciiSpace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
 bool AppendCollapsed(std::string_view text, size_t max_chars, std::string* out) {
   size_t chars = 0;
   bool pending_space = false;
   size_t i = 0;
   while (i < text.size()) {
-    char32_t cp = 0;
-    size_t len = DecodeUtf8(text, i, &cp);
-    if (len == 0) {
-      cp = 0xFFFD;
-      len = 1;
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80 && !IsAsciiSpace(c)) {
+      // A run of ASCII that is not white space, appended at once (the inbox list runs this on
+      // every message of a page).
+      size_t end = i + 1;
+      while (end < text.size() && static_cast<unsigned char>(text[end]) < 0x80 &&
+             !IsAsciiSpace(static_cast<unsigned char>(text[end]))) {
+        ++end;
+      }
+      const size_t space = pending_space ? 1 : 0;
+      if (chars + space + 1 > max_chars) return false;
+      const size_t room = max_chars - chars - space;
+      const size_t take = std::min(end - i, room);
+      if (pending_space) out->push_back(' ');
+      pending_space = false;
+      out->append(text.data() + i, take);
+      chars += space + take;
+      if (take < end - i) return false;
+      i = end;
+      continue;
     }
-    i += len;
-    if (IsSpace(cp)) {
+    size_t len = 1;
+    bool space = true;
+    if (c >= 0x80) {
+      char32_t cp = 0;
+      len = DecodeUtf8(text, i, &cp);
+      space = len != 0 && IsSpace(cp);
+    }
+    if (space) {
       pending_space = !out->empty();
+      i += len == 0 ? 1 : len;
       continue;
     }
     const size_t needed = (pending_space ? 1 : 0) + 1;
     if (chars + needed > max_chars) return false;
     if (pending_space) out->push_back(' ');
     pending_space = false;
-    AppendUtf8(out, cp);
+    if (len == 0) {
+      out->append("\xEF\xBF\xBD");  // U+FFFD for an invalid byte
+      len = 1;
+    } else {
+      out->append(text.data() + i, len);  // a valid sequence as it is
+    }
+    i += len;
     chars += needed;
   }
   return true;
@@ -212,6 +242,7 @@ int64_t EditDistance(std::string_view a, std::string_view b) {
 
 std::string Excerpt(std::string_view text, size_t max_chars) {
   std::string out;
+  out.reserve(std::min(text.size(), 4 * max_chars) + 3);
   if (!AppendCollapsed(text, max_chars, &out)) out += "\u2026";  // …
   return out;
 }

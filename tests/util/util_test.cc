@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <fstream>
+#include <random>
 
 #include "plume/status.h"
 #include "testing/test_util.h"
@@ -68,6 +70,61 @@ TEST(TextTest, Excerpt) {
   EXPECT_EQ(util::Excerpt("caf\xc3 ok", 20), "caf\xef\xbf\xbd ok");  // U+FFFD
   EXPECT_EQ(util::Excerpt("", 5), "");
   EXPECT_EQ(util::Excerpt("exact", 5), "exact");
+}
+
+// The code point by code point definition of Excerpt, to check the run-based one against.
+std::string ReferenceExcerpt(std::string_view text, size_t max_chars) {
+  const std::u32string cps = util::DecodeCodePoints(text);
+  auto space = [](char32_t cp) {
+    return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xA0 || cp == 0x202F || cp == 0x2009 ||
+           cp == 0x2007;
+  };
+  std::string out;
+  size_t chars = 0;
+  bool pending = false;
+  for (char32_t cp : cps) {
+    if (cp >= 0xDC80 && cp <= 0xDCFF) cp = 0xFFFD;  // an invalid byte
+    if (space(cp)) {
+      pending = !out.empty();
+      continue;
+    }
+    const size_t needed = (pending ? 1 : 0) + 1;
+    if (chars + needed > max_chars) return out + "\u2026";
+    if (pending) out.push_back(' ');
+    pending = false;
+    util::AppendUtf8(&out, cp);
+    chars += needed;
+  }
+  return out;
+}
+
+TEST(TextTest, ExcerptMatchesItsCodePointDefinitionOnRandomText) {
+  const std::vector<std::string> pieces = {"a",
+                                           "Bonjour",
+                                           "x.",
+                                           " ",
+                                           "  ",
+                                           "\n",
+                                           "\t",
+                                           "\r\n",
+                                           "\xc2\xa0",
+                                           "\xe2\x80\xaf",
+                                           "\xc3\xa9",
+                                           "\xe2\x82\xac",
+                                           "\xf0\x9f\x98\x80",
+                                           "\xff",
+                                           "\xc3",
+                                           "\x01"};
+  std::mt19937 rng(20261124);
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 30);
+    for (int k = 0; k < n; ++k) text += pieces[rng() % pieces.size()];
+    const size_t max_chars = rng() % 40;
+    ASSERT_EQ(util::Excerpt(text, max_chars), ReferenceExcerpt(text, max_chars))
+        << "text [" << text << "] max " << max_chars;
+    ASSERT_EQ(util::NormalizeSpace(text), ReferenceExcerpt(text, SIZE_MAX)) << text;
+  }
 }
 
 TEST(TextTest, NormalizeSpace) {
