@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <ctime>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -702,6 +704,19 @@ TEST_F(WorkflowTest, OpenApiDocumentDescribesTheContract) {
 
 TEST(TextMetricsTest, IsoTimestamps) {
   EXPECT_EQ(FormatIsoUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatIsoUtc(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatIsoUtc(951'782'400'000), "2000-02-29T00:00:00Z");
+  // Same text as gmtime_r + strftime over four centuries of random instants.
+  std::mt19937_64 rng(20261124);
+  for (int i = 0; i < 20000; ++i) {
+    const int64_t ms = static_cast<int64_t>(rng() % 12'600'000'000'000ULL) - 2'208'988'800'000;
+    const std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char expected[48];
+    std::strftime(expected, sizeof expected, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ASSERT_EQ(FormatIsoUtc(ms), expected) << ms;
+  }
   auto t = ParseIsoUtc("2026-11-23T10:15:00Z");
   ASSERT_TRUE(t);
   EXPECT_EQ(FormatIsoUtc(*t), "2026-11-23T10:15:00Z");
