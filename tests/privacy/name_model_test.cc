@@ -239,7 +239,9 @@ TEST(NameModelTest, HeldOutHalfOfTheNerFile) {
   const TypeScores& a = after->by_type[static_cast<int>(PiiType::kName)];
   std::cout << "held-out names: rules P " << b.Precision() << " R " << b.Recall()
             << " | rules + model P " << a.Precision() << " R " << a.Recall() << "\n";
-  EXPECT_GE(a.Recall(), 0.88);
+  // Issue #3's goal is names recall >= 0.90 (0.9038 with this deterministic training); the floors
+  // catch a change that loses it.
+  EXPECT_GE(a.Recall(), 0.90);
   EXPECT_GE(a.Precision(), 0.54);
   EXPECT_GT(a.Recall(), b.Recall());
 
