@@ -1109,6 +1109,8 @@ class Scanner {
     return false;
   }
   bool IsPlace(std::string_view low) const { return places_.contains(low); }
+  // IsPlace(Lower(k)) with the word's cached hash.
+  bool IsPlaceAt(size_t k) { return In(places_, k); }
   // IsCommonWord(Lower(k)), kept in the word (its derived forms cost several look-ups).
   bool CommonAt(size_t k) {
     Word& w = words_[k];
@@ -1122,7 +1124,7 @@ class Scanner {
     const Word& w = words_[k];
     if (!w.cap || w.all_caps || w.letters < 3 || common_.empty()) return false;
     std::string_view low = Lower(k);
-    if (IsStop(k) || CommonAt(k) || IsPlace(low) || IsCivilityAt(k)) return false;
+    if (IsStop(k) || CommonAt(k) || IsPlaceAt(k) || IsCivilityAt(k)) return false;
     if (w.has_dash) {
       const size_t dash = low.find('-');
       // "Saint-Brieuc", "Grand-Blossac", "Pont-l'Abbé": compounds led by an ordinary word.
@@ -1188,9 +1190,8 @@ class Scanner {
   // Name word that is not a known place, nor an ordinary word unless it is a listed name.
   bool LikelyNameWord(size_t k) {
     if (IsInitial(k) || IsCapParticle(k)) return true;
-    std::string_view low = Lower(k);
     if (InList(first_, k) || InList(sur_, k)) return true;
-    return !IsPlace(low) && !CommonAt(k);
+    return !IsPlaceAt(k) && !CommonAt(k);
   }
   bool AfterStreetType(size_t k) {
     if (k == 0 || !IsHorizontalSpace(GapBefore(k))) return false;
@@ -1509,7 +1510,7 @@ class Scanner {
     names.clear();
     uint64_t filter[16] = {};  // 1,024-bit filter over the hashes, to skip most searches
     for (const auto& [h, k] : found) {
-      if (IsStop(k) || IsCivilityAt(k) || In(amb_, k) || IsPlace(Lower(k))) continue;
+      if (IsStop(k) || IsCivilityAt(k) || In(amb_, k) || IsPlaceAt(k)) continue;
       if (!InList(first_, k) && !InList(sur_, k) && CommonAt(k)) continue;
       names.push_back(h);  // still sorted
       filter[(h >> 6) & 15] |= uint64_t{1} << (h & 63);
@@ -1804,7 +1805,7 @@ class Scanner {
     const bool first = InList(first_, k);
     const bool sur = InList(sur_, k);
     const bool stop = IsStop(k);
-    const bool place = IsPlace(low);
+    const bool place = IsPlaceAt(k);
     const bool common = CommonAt(k);
     if (first) put("f:", "first");
     if (sur) put("f:", "sur");
