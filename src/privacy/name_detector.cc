@@ -639,6 +639,9 @@ struct Word {
   bool hash_done = false;
   int8_t civility = -1;  // IsCivilityAt: -1 unknown, 0 no, 1 yes
   int8_t common = -1;    // IsCommonWord of the lower-case form: -1 unknown, 0 no, 1 yes
+  int8_t first = -1;     // InList(first names): -1 unknown, 0 no, 1 yes
+  int8_t sur = -1;       // InList(surnames): -1 unknown, 0 no, 1 yes
+  int8_t stop = -1;      // IsStop: -1 unknown, 0 no, 1 yes
   uint64_t hash = 0;     // HashWord of the lower-case form
 };
 
@@ -997,7 +1000,11 @@ class Scanner {
     size_t from = k == 0 ? 0 : words_[k - 1].end;
     return std::string_view(text_.data() + from, words_[k].begin - from);
   }
-  bool IsStop(size_t k) { return In(fixed_.stop, k); }
+  bool IsStop(size_t k) {
+    int8_t& stop = words_[k].stop;
+    if (stop < 0) stop = In(fixed_.stop, k) ? 1 : 0;
+    return stop == 1;
+  }
 
   // Capitalised word that can be part of a name.
   bool IsNameWord(size_t k) {
@@ -1046,7 +1053,15 @@ class Scanner {
     }
     return true;
   }
+  // The given-name and surname answers are kept in the word (rules and model features ask
+  // several times; these tables are large).
   bool InList(const WordSet& set, size_t k) {
+    int8_t* cached = &set == &first_ ? &words_[k].first : &set == &sur_ ? &words_[k].sur : nullptr;
+    if (cached == nullptr) return ComputeInList(set, k);
+    if (*cached < 0) *cached = ComputeInList(set, k) ? 1 : 0;
+    return *cached == 1;
+  }
+  bool ComputeInList(const WordSet& set, size_t k) {
     std::string_view low = Lower(k);
     if (In(set, k)) return true;
     // Compound given names: every hyphenated part is a given name (Jean-Baptiste).
