@@ -1756,30 +1756,55 @@ class Scanner {
   // bytes after the feature are readable and zero.
   template <typename Sink>
   void Features(size_t k, Sink&& sink) {
-    // A feature is at most kMax bytes; the 8 bytes after it are zero (NameFeatureHashPadded).
-    constexpr size_t kMax = 96;
-    char buf[kMax + 8];
-    // Parts are short: fixed-size copies instead of a memcpy call per part. Both helpers are
-    // forced inline: called as functions, they cost more than the copy and hash they run.
-    auto append = [&](size_t n, std::string_view part) __attribute__((always_inline)) {
-      size_t m = std::min(part.size(), kMax - n);
-      char* dst = buf + n;
-      const char* src = part.data();
-      for (; m >= 8; m -= 8, dst += 8, src += 8) std::memcpy(dst, src, 8);
-      if (m & 4) {
-        std::memcpy(dst, src, 4);
-        dst += 4;
-        src += 4;
+    // A feature is the prefix and at most three parts of at most 24 bytes (LowerCut, CutUtf8,
+    // gap classes, shapes, literals): at most 8 + 3 * 24 bytes, then 8 zero bytes.
+    constexpr size_t kMax = 8 + 3 * 24;
+    static_assert(std::endian::native == std::endian::little, "features built as 64-bit blocks");
+    // The feature is built as 64-bit blocks in a register and stored eight bytes at a time:
+    // NameFeatureHashPadded then reads each block from one store of the same size (byte-wise
+    // stores read back as one eight-byte load would stall store-to-load forwarding).
+    uint64_t blocks[kMax / 8 + 2];
+    size_t nb = 0;     // blocks stored
+    uint64_t acc = 0;  // bytes of the block being filled
+    size_t fill = 0;   // how many (0..7)
+    // Appends the m (1..8) low-order bytes of x (higher bytes zero).
+    auto push = [&](uint64_t x, size_t m) __attribute__((always_inline)) {
+      acc |= x << (8 * fill);
+      if (fill + m >= 8) {
+        blocks[nb++] = acc;
+        acc = fill == 0 ? 0 : x >> (8 * (8 - fill));
+        fill = fill + m - 8;
+      } else {
+        fill += m;
       }
-      if (m & 2) {
-        std::memcpy(dst, src, 2);
-        dst += 2;
-        src += 2;
-      }
-      if (m & 1) *dst++ = *src;
-      return static_cast<size_t>(dst - buf);
     };
-    // The prefix ("w:", "pwr:"...) is a literal of at most 8 bytes: one store of a constant.
+    // Appends a part: whole eight-byte loads, then the tail with at most two overlapping loads
+    // (no byte past the part is read).
+    auto append = [&](std::string_view part) __attribute__((always_inline)) {
+      const char* src = part.data();
+      size_t m = part.size();
+      for (; m >= 8; m -= 8, src += 8) {
+        uint64_t x;
+        std::memcpy(&x, src, 8);
+        push(x, 8);
+      }
+      if (m >= 4) {
+        uint32_t a;
+        uint32_t b;
+        std::memcpy(&a, src, 4);
+        std::memcpy(&b, src + m - 4, 4);
+        push(a | uint64_t{b} << (8 * (m - 4)), m);
+      } else if (m >= 2) {
+        uint16_t a;
+        uint16_t b;
+        std::memcpy(&a, src, 2);
+        std::memcpy(&b, src + m - 2, 2);
+        push(a | uint64_t{b} << (8 * (m - 2)), m);
+      } else if (m == 1) {
+        push(static_cast<unsigned char>(*src), 1);
+      }
+    };
+    // The prefix ("w:", "pwr:"...) is a literal of at most 8 bytes: one constant.
     auto put = [&]<size_t N>(const char(&prefix)[N], std::string_view b, std::string_view c = {},
                              std::string_view d = {}) __attribute__((always_inline)) {
       static_assert(N - 1 <= 8);
@@ -1787,10 +1812,17 @@ class Scanner {
       for (size_t i = 0; i + 1 < N; ++i) {
         packed |= uint64_t{static_cast<unsigned char>(prefix[i])} << (8 * i);
       }
-      std::memcpy(buf, &packed, 8);
-      size_t n = append(append(append(N - 1, b), c), d);
-      std::memset(buf + n, 0, 8);
-      sink(std::string_view(buf, n));
+      nb = 0;
+      acc = 0;
+      fill = 0;
+      push(packed, N - 1);
+      append(b);
+      append(c);
+      append(d);
+      const size_t n = nb * 8 + fill;
+      blocks[nb++] = acc;  // zero-padded
+      blocks[nb] = 0;      // the 8 zero bytes after the feature
+      sink(std::string_view(reinterpret_cast<const char*>(blocks), n));
     };
     const bool rule = scratch_.in_rule[k] != 0;
     const std::string_view r = rule ? "1" : "0";
