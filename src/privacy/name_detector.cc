@@ -639,6 +639,9 @@ struct Word {
   bool hash_done = false;
   int8_t civility = -1;  // IsCivilityAt: -1 unknown, 0 no, 1 yes
   int8_t common = -1;    // IsCommonWord of the lower-case form: -1 unknown, 0 no, 1 yes
+  int8_t first = -1;     // InList(first names): -1 unknown, 0 no, 1 yes
+  int8_t sur = -1;       // InList(surnames): -1 unknown, 0 no, 1 yes
+  int8_t stop = -1;      // IsStop: -1 unknown, 0 no, 1 yes
   uint64_t hash = 0;     // HashWord of the lower-case form
 };
 
@@ -997,7 +1000,11 @@ class Scanner {
     size_t from = k == 0 ? 0 : words_[k - 1].end;
     return std::string_view(text_.data() + from, words_[k].begin - from);
   }
-  bool IsStop(size_t k) { return In(fixed_.stop, k); }
+  bool IsStop(size_t k) {
+    int8_t& stop = words_[k].stop;
+    if (stop < 0) stop = In(fixed_.stop, k) ? 1 : 0;
+    return stop == 1;
+  }
 
   // Capitalised word that can be part of a name.
   bool IsNameWord(size_t k) {
@@ -1046,7 +1053,15 @@ class Scanner {
     }
     return true;
   }
+  // The given-name and surname answers are kept in the word (rules and model features ask
+  // several times; these tables are large).
   bool InList(const WordSet& set, size_t k) {
+    int8_t* cached = &set == &first_ ? &words_[k].first : &set == &sur_ ? &words_[k].sur : nullptr;
+    if (cached == nullptr) return ComputeInList(set, k);
+    if (*cached < 0) *cached = ComputeInList(set, k) ? 1 : 0;
+    return *cached == 1;
+  }
+  bool ComputeInList(const WordSet& set, size_t k) {
     std::string_view low = Lower(k);
     if (In(set, k)) return true;
     // Compound given names: every hyphenated part is a given name (Jean-Baptiste).
@@ -1109,6 +1124,8 @@ class Scanner {
     return false;
   }
   bool IsPlace(std::string_view low) const { return places_.contains(low); }
+  // IsPlace(Lower(k)) with the word's cached hash.
+  bool IsPlaceAt(size_t k) { return In(places_, k); }
   // IsCommonWord(Lower(k)), kept in the word (its derived forms cost several look-ups).
   bool CommonAt(size_t k) {
     Word& w = words_[k];
@@ -1122,7 +1139,7 @@ class Scanner {
     const Word& w = words_[k];
     if (!w.cap || w.all_caps || w.letters < 3 || common_.empty()) return false;
     std::string_view low = Lower(k);
-    if (IsStop(k) || CommonAt(k) || IsPlace(low) || IsCivilityAt(k)) return false;
+    if (IsStop(k) || CommonAt(k) || IsPlaceAt(k) || IsCivilityAt(k)) return false;
     if (w.has_dash) {
       const size_t dash = low.find('-');
       // "Saint-Brieuc", "Grand-Blossac", "Pont-l'Abbé": compounds led by an ordinary word.
@@ -1188,9 +1205,8 @@ class Scanner {
   // Name word that is not a known place, nor an ordinary word unless it is a listed name.
   bool LikelyNameWord(size_t k) {
     if (IsInitial(k) || IsCapParticle(k)) return true;
-    std::string_view low = Lower(k);
     if (InList(first_, k) || InList(sur_, k)) return true;
-    return !IsPlace(low) && !CommonAt(k);
+    return !IsPlaceAt(k) && !CommonAt(k);
   }
   bool AfterStreetType(size_t k) {
     if (k == 0 || !IsHorizontalSpace(GapBefore(k))) return false;
@@ -1509,7 +1525,7 @@ class Scanner {
     names.clear();
     uint64_t filter[16] = {};  // 1,024-bit filter over the hashes, to skip most searches
     for (const auto& [h, k] : found) {
-      if (IsStop(k) || IsCivilityAt(k) || In(amb_, k) || IsPlace(Lower(k))) continue;
+      if (IsStop(k) || IsCivilityAt(k) || In(amb_, k) || IsPlaceAt(k)) continue;
       if (!InList(first_, k) && !InList(sur_, k) && CommonAt(k)) continue;
       names.push_back(h);  // still sorted
       filter[(h >> 6) & 15] |= uint64_t{1} << (h & 63);
@@ -1581,15 +1597,26 @@ class Scanner {
 
   // A capitalised word the rules left alone becomes a name when the model says so.
   float ModelProbability(size_t k) {
+    // All feature hashes first, their table slots prefetched, then the look-ups in feature
+    // order (the same sum): the slot loads overlap instead of waiting one after the other.
+    constexpr size_t kMaxFeatures = 64;
+    uint64_t hashes[kMaxFeatures];
+    size_t count = 0;
+    Features(
+        k, [&](std::string_view f) __attribute__((always_inline)) {
+          const uint64_t h = NameFeatureHashPadded(f.data(), f.size());
+          model_->Prefetch(h);
+          if (count < kMaxFeatures) hashes[count++] = h;
+        });
     float sum = 0;
     int known = 0;
-    Features(k, [&](std::string_view f) {
+    for (size_t i = 0; i < count; ++i) {
       float w = 0;
-      if (model_->Weight(NameFeatureHashPadded(f.data(), f.size()), &w)) {
+      if (model_->Weight(hashes[i], &w)) {
         sum += w;
         ++known;
       }
-    });
+    }
     return model_->Probability(sum, known);
   }
 
@@ -1729,30 +1756,55 @@ class Scanner {
   // bytes after the feature are readable and zero.
   template <typename Sink>
   void Features(size_t k, Sink&& sink) {
-    // A feature is at most kMax bytes; the 8 bytes after it are zero (NameFeatureHashPadded).
-    constexpr size_t kMax = 96;
-    char buf[kMax + 8];
-    // Parts are short: fixed-size copies instead of a memcpy call per part. Both helpers are
-    // forced inline: called as functions, they cost more than the copy and hash they run.
-    auto append = [&](size_t n, std::string_view part) __attribute__((always_inline)) {
-      size_t m = std::min(part.size(), kMax - n);
-      char* dst = buf + n;
-      const char* src = part.data();
-      for (; m >= 8; m -= 8, dst += 8, src += 8) std::memcpy(dst, src, 8);
-      if (m & 4) {
-        std::memcpy(dst, src, 4);
-        dst += 4;
-        src += 4;
+    // A feature is the prefix and at most three parts of at most 24 bytes (LowerCut, CutUtf8,
+    // gap classes, shapes, literals): at most 8 + 3 * 24 bytes, then 8 zero bytes.
+    constexpr size_t kMax = 8 + 3 * 24;
+    static_assert(std::endian::native == std::endian::little, "features built as 64-bit blocks");
+    // The feature is built as 64-bit blocks in a register and stored eight bytes at a time:
+    // NameFeatureHashPadded then reads each block from one store of the same size (byte-wise
+    // stores read back as one eight-byte load would stall store-to-load forwarding).
+    uint64_t blocks[kMax / 8 + 2];
+    size_t nb = 0;     // blocks stored
+    uint64_t acc = 0;  // bytes of the block being filled
+    size_t fill = 0;   // how many (0..7)
+    // Appends the m (1..8) low-order bytes of x (higher bytes zero).
+    auto push = [&](uint64_t x, size_t m) __attribute__((always_inline)) {
+      acc |= x << (8 * fill);
+      if (fill + m >= 8) {
+        blocks[nb++] = acc;
+        acc = fill == 0 ? 0 : x >> (8 * (8 - fill));
+        fill = fill + m - 8;
+      } else {
+        fill += m;
       }
-      if (m & 2) {
-        std::memcpy(dst, src, 2);
-        dst += 2;
-        src += 2;
-      }
-      if (m & 1) *dst++ = *src;
-      return static_cast<size_t>(dst - buf);
     };
-    // The prefix ("w:", "pwr:"...) is a literal of at most 8 bytes: one store of a constant.
+    // Appends a part: whole eight-byte loads, then the tail with at most two overlapping loads
+    // (no byte past the part is read).
+    auto append = [&](std::string_view part) __attribute__((always_inline)) {
+      const char* src = part.data();
+      size_t m = part.size();
+      for (; m >= 8; m -= 8, src += 8) {
+        uint64_t x;
+        std::memcpy(&x, src, 8);
+        push(x, 8);
+      }
+      if (m >= 4) {
+        uint32_t a;
+        uint32_t b;
+        std::memcpy(&a, src, 4);
+        std::memcpy(&b, src + m - 4, 4);
+        push(a | uint64_t{b} << (8 * (m - 4)), m);
+      } else if (m >= 2) {
+        uint16_t a;
+        uint16_t b;
+        std::memcpy(&a, src, 2);
+        std::memcpy(&b, src + m - 2, 2);
+        push(a | uint64_t{b} << (8 * (m - 2)), m);
+      } else if (m == 1) {
+        push(static_cast<unsigned char>(*src), 1);
+      }
+    };
+    // The prefix ("w:", "pwr:"...) is a literal of at most 8 bytes: one constant.
     auto put = [&]<size_t N>(const char(&prefix)[N], std::string_view b, std::string_view c = {},
                              std::string_view d = {}) __attribute__((always_inline)) {
       static_assert(N - 1 <= 8);
@@ -1760,10 +1812,17 @@ class Scanner {
       for (size_t i = 0; i + 1 < N; ++i) {
         packed |= uint64_t{static_cast<unsigned char>(prefix[i])} << (8 * i);
       }
-      std::memcpy(buf, &packed, 8);
-      size_t n = append(append(append(N - 1, b), c), d);
-      std::memset(buf + n, 0, 8);
-      sink(std::string_view(buf, n));
+      nb = 0;
+      acc = 0;
+      fill = 0;
+      push(packed, N - 1);
+      append(b);
+      append(c);
+      append(d);
+      const size_t n = nb * 8 + fill;
+      blocks[nb++] = acc;  // zero-padded
+      blocks[nb] = 0;      // the 8 zero bytes after the feature
+      sink(std::string_view(reinterpret_cast<const char*>(blocks), n));
     };
     const bool rule = scratch_.in_rule[k] != 0;
     const std::string_view r = rule ? "1" : "0";
@@ -1793,7 +1852,7 @@ class Scanner {
     const bool first = InList(first_, k);
     const bool sur = InList(sur_, k);
     const bool stop = IsStop(k);
-    const bool place = IsPlace(low);
+    const bool place = IsPlaceAt(k);
     const bool common = CommonAt(k);
     if (first) put("f:", "first");
     if (sur) put("f:", "sur");

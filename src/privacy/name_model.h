@@ -72,6 +72,10 @@ class NameModel {
       if (slots_[s].tag == 0) return false;
     }
   }
+  // Hint that Weight(feature_hash) comes soon: starts loading its first slot.
+  void Prefetch(uint64_t feature_hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[feature_hash & (slots_.size() - 1)]);
+  }
   // Contribution of the end-of-line token that fastText adds to every example.
   float bias() const { return bias_; }
   size_t feature_count() const { return count_; }
