@@ -8,7 +8,7 @@
 namespace plume::metrics {
 namespace {
 
-bool ValidName(std::string_view name, bool allow_colon) {
+[[maybe_unused]] bool ValidName(std::string_view name, bool allow_colon) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     const char c = name[i];
